@@ -1,0 +1,937 @@
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils is PRIVATE and should only be used by this collection. Breaking changes can occur any time.
+
+"""The policy vocabulary (docs/vocabulary.md): wire <-> vocabulary, user input, merges, service limits, secrets.
+
+Pure: plain dicts in and out, stdlib only. Bad input raises ValueError naming the option path and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import re
+from dataclasses import dataclass
+
+from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, iso_duration, parse_duration
+from ansible_collections.mlops.autoscale.plugins.module_utils._timezones import canonical_time_zone
+
+ML_DEPLOYMENT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments"
+ML_ENDPOINT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
+DEPLOYMENT_METRICS = (
+    "CpuUtilizationPercentage", "CpuMemoryUtilizationPercentage", "GpuUtilizationPercentage", "GpuMemoryUtilizationPercentage",
+    "GpuEnergyJoules", "DiskUtilization", "DeploymentCapacity", "RequestLatency_P50", "RequestLatency_P90", "RequestLatency_P95",
+    "RequestLatency_P99", "RequestsPerMinute", "DataCollectionErrorsPerMinute", "DataCollectionEventsPerMinute",
+)
+ENDPOINT_METRICS = (
+    "RequestLatency", "RequestLatency_P50", "RequestLatency_P90", "RequestLatency_P95", "RequestLatency_P99", "RequestsPerMinute",
+    "ConnectionsActive", "NetworkBytes", "NewConnectionsPerSecond", "DataCollectionErrorsPerMinute", "DataCollectionEventsPerMinute",
+)
+METRICS_BY_RESOURCE_TYPE = {ML_DEPLOYMENT_NAMESPACE.lower(): DEPLOYMENT_METRICS, ML_ENDPOINT_NAMESPACE.lower(): ENDPOINT_METRICS}
+
+STATISTICS = ("Average", "Min", "Max", "Sum", "Count")
+TIME_AGGREGATIONS = ("Average", "Minimum", "Maximum", "Total", "Count", "Last")
+OPERATORS = ("Equals", "NotEquals", "GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual")
+DIRECTIONS = ("Increase", "Decrease", "None")
+SCALE_TYPES = ("ChangeCount", "PercentChangeCount", "ExactCount", "ServiceAllowedNextValue")
+DIMENSION_OPERATORS = ("Equals", "NotEquals")
+SCALE_MODES = ("Disabled", "ForecastOnly", "Enabled")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+MAX_PROFILES = 20
+MAX_RULES = 10
+MAX_CAPACITY = 1000
+MIN_ML_CAPACITY = 1
+MAX_TAGS = 15
+MAX_TAG_KEY = 128
+MAX_TAG_VALUE = 256
+TIME_GRAIN_RANGE = (60, 12 * 3600)
+TIME_WINDOW_RANGE = (60, 12 * 3600)
+COOLDOWN_RANGE = (60, 7 * 86400)
+
+REDACTED = "VALUE_REDACTED"
+SECRET_QUERY_PARAMETERS = frozenset(("sig", "code", "token", "key", "secret", "signature", "apikey"))
+END_PROFILE_DIFFERS = "_end_profile_differs"
+
+DEPLOYMENT_ID = re.compile(
+    r"^/subscriptions/(?P<subscription_id>[^/]+)/resourcegroups/(?P<resource_group>[^/]+)/providers/"
+    r"microsoft\.machinelearningservices/workspaces/(?P<workspace>[^/]+)/onlineendpoints/(?P<endpoint>[^/]+)/"
+    r"deployments/(?P<deployment>[^/]+)/?$", re.IGNORECASE)
+RESOURCE_GROUP = re.compile(r"/resourcegroups/([^/]+)", re.IGNORECASE)
+CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class _Unset:
+    """Marks an option the task did not set (None may be a value, as for notifications)."""
+
+    def __repr__(self):
+        return "UNSET"
+
+
+UNSET = _Unset()
+
+
+@dataclass(frozen=True)
+class TargetIds:
+    """The ids a rule's metric_resource role resolves to."""
+
+    deployment_id: str
+    endpoint_id: str
+
+
+# ---------------------------------------------------------------- ids
+
+def id_key(resource_id):
+    """Azure ids compare case-insensitively, without a trailing slash."""
+    return (resource_id or "").rstrip("/").lower()
+
+
+def parse_online_deployment_id(resource_id):
+    """The names in an Azure ML online deployment id, or None when it is not one."""
+    match = DEPLOYMENT_ID.match(resource_id) if isinstance(resource_id, str) else None
+    return match.groupdict() if match else None
+
+
+def target_ids_from_deployment_id(resource_id):
+    """The deployment id and its endpoint's id."""
+    if parse_online_deployment_id(resource_id) is None:
+        raise ValueError("target_id: {0!r} is not an Azure ML online deployment id (/subscriptions/<id>/resourceGroups/<rg>/providers/"
+                         "Microsoft.MachineLearningServices/workspaces/<ws>/onlineEndpoints/<ep>/deployments/<name>)".format(resource_id))
+    deployment_id = resource_id.rstrip("/")
+    return TargetIds(deployment_id, deployment_id.rsplit("/", 2)[0])
+
+
+def _target_ids_or_none(resource_id):
+    return target_ids_from_deployment_id(resource_id) if parse_online_deployment_id(resource_id) else None
+
+
+def resource_group_of(resource_id):
+    """The resource group named in an ARM id, or None."""
+    match = RESOURCE_GROUP.search(resource_id or "")
+    return match.group(1) if match else None
+
+
+def resource_type_of(resource_id):
+    """The ARM resource type of an id (``Namespace/type/subtype``): the standard metric namespace of that resource."""
+    parts = (resource_id or "").strip("/").split("/")
+    lowered = [part.lower() for part in parts]
+    if "providers" not in lowered:
+        return None
+    index = len(lowered) - 1 - lowered[::-1].index("providers")
+    segments = parts[index + 1:]
+    if len(segments) < 3:
+        return None
+    return "/".join([segments[0]] + segments[1::2])
+
+
+# ---------------------------------------------------------------- scalar checks
+
+def _choice(value, allowed, field):
+    for candidate in allowed:
+        if isinstance(value, str) and value.lower() == candidate.lower():
+            return candidate
+    raise ValueError("{0}: {1!r} is not one of {2}".format(field, value, ", ".join(allowed)))
+
+
+def _as_int(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _integer(value, field, minimum=None, maximum=None):
+    number = _as_int(value)
+    if number is None:
+        raise ValueError("{0}: {1!r} is not an integer".format(field, value))
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        bounds = "{0} to {1}".format(minimum, maximum) if maximum is not None else "at least {0}".format(minimum)
+        raise ValueError("{0}: {1} is out of range; allowed: {2}".format(field, number, bounds))
+    return number
+
+
+def _number(value, field):
+    try:
+        number = float(value) if not isinstance(value, bool) else float("nan")
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not math.isfinite(number):
+        raise ValueError("{0}: {1!r} is not a number".format(field, value))
+    return int(number) if number.is_integer() else number
+
+
+def _duration(value, default, bounds, field):
+    seconds = parse_duration(default if value is None else value, field)
+    if not bounds[0] <= seconds <= bounds[1]:
+        raise ValueError("{0}: {1} is out of range; allowed: {2} to {3}".format(
+            field, format_duration(seconds), format_duration(bounds[0]), format_duration(bounds[1])))
+    return format_duration(seconds)
+
+
+def _required(params, key, field):
+    value = params.get(key)
+    if value is None or value == "":
+        raise ValueError("{0}.{1}: required".format(field, key))
+    return value
+
+
+def _string_map(value, field):
+    """A map of strings (numbers are accepted and written as strings, as ARM stores them)."""
+    if not isinstance(value, dict):
+        raise ValueError("{0}: must be a map of strings".format(field))
+    result = {}
+    for key, item in value.items():
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise ValueError("{0}.{1}: {2!r} is not a string".format(field, key, item))
+        result[str(key)] = str(item)
+    return result
+
+
+def _clock(value, field):
+    match = CLOCK.match(str(value).strip()) if value is not None else None
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError("{0}: {1!r} is not a time of day; use HH:MM from 00:00 to 23:59".format(field, value))
+    return "{0:02d}:{1}".format(int(match.group(1)), match.group(2))
+
+
+def _datetime(value, field):
+    """``YYYY-MM-DDTHH:MM:SS``: fractional seconds and a trailing Z or offset are dropped (time_zone governs)."""
+    text = value if isinstance(value, str) else str(value or "")
+    match = DATETIME.match(text.strip())
+    parts = [int(part or 0) for part in match.groups()] if match else None
+    if not parts or not (1 <= parts[1] <= 12 and 1 <= parts[2] <= 31 and parts[3] <= 23 and parts[4] <= 59 and parts[5] <= 59):
+        raise ValueError("{0}: {1!r} is not a date and time; use YYYY-MM-DDTHH:MM[:SS]".format(field, value))
+    return "{0:04d}-{1:02d}-{2:02d}T{3:02d}:{4:02d}:{5:02d}".format(*parts)
+
+
+def _days(values, field):
+    if not isinstance(values, list) or not values:
+        raise ValueError("{0}: give one or more of {1}".format(field, ", ".join(WEEKDAYS)))
+    chosen = {_choice(day, WEEKDAYS, "{0}[{1}]".format(field, index)) for index, day in enumerate(values)}
+    return [day for day in WEEKDAYS if day in chosen]
+
+
+def _time_zone_as_read(value):
+    try:
+        return canonical_time_zone(value, "timeZone")
+    except ValueError:
+        return value
+
+
+# ---------------------------------------------------------------- rules
+
+def _known_metrics(resource_uri):
+    return METRICS_BY_RESOURCE_TYPE.get((resource_type_of(resource_uri) or "").lower())
+
+
+def _canonical_metric_name(name, resource_uri):
+    for known in _known_metrics(resource_uri) or ():
+        if known.lower() == name.lower():
+            return known
+    return name
+
+
+def _canonical_namespace(namespace, resource_uri):
+    standard = resource_type_of(resource_uri)
+    if not namespace or (standard and namespace.lower() == standard.lower()):
+        return None
+    return namespace
+
+
+def _metric_resource_role(resource_uri, target):
+    if target and id_key(resource_uri) == id_key(target.deployment_id):
+        return "deployment"
+    if target and id_key(resource_uri) == id_key(target.endpoint_id):
+        return "endpoint"
+    return resource_uri
+
+
+def _dimensions(values, field):
+    dimensions = []
+    for index, item in enumerate(values or []):
+        where = "{0}[{1}]".format(field, index)
+        listed = item.get("values")
+        if not isinstance(listed, list) or not listed:
+            raise ValueError("{0}.values: give one or more values".format(where))
+        dimensions.append({
+            "name": str(_required(item, "name", where)),
+            "operator": _choice(item.get("operator") or "Equals", DIMENSION_OPERATORS, where + ".operator"),
+            "values": sorted(str(value) for value in listed),
+        })
+    return sorted(dimensions, key=lambda dimension: (dimension["name"].lower(), dimension["operator"], dimension["values"]))
+
+
+def _rule_from_wire(raw, target, field):
+    trigger = raw.get("metricTrigger") or {}
+    action = raw.get("scaleAction") or {}
+    uri = trigger.get("metricResourceUri") or ""
+    dimensions = [{"name": item.get("DimensionName"), "operator": item.get("Operator"), "values": item.get("Values")}
+                  for item in trigger.get("dimensions") or []]
+    return {
+        "metric_name": _canonical_metric_name(trigger.get("metricName") or "", uri),
+        "metric_resource": _metric_resource_role(uri, target),
+        "metric_resource_uri": uri,
+        "metric_namespace": _canonical_namespace(trigger.get("metricNamespace"), uri),
+        "statistic": trigger.get("statistic"),
+        "time_grain": format_duration(parse_duration(trigger.get("timeGrain"), field + ".metricTrigger.timeGrain")),
+        "time_window": format_duration(parse_duration(trigger.get("timeWindow"), field + ".metricTrigger.timeWindow")),
+        "time_aggregation": trigger.get("timeAggregation"),
+        "operator": trigger.get("operator"),
+        "threshold": _number(trigger.get("threshold"), field + ".metricTrigger.threshold"),
+        "dimensions": _dimensions(dimensions, field + ".metricTrigger.dimensions"),
+        "divide_per_instance": bool(trigger.get("dividePerInstance")),
+        "direction": action.get("direction"),
+        "type": action.get("type"),
+        "value": _integer(action.get("value", 1), field + ".scaleAction.value"),
+        "cooldown": format_duration(parse_duration(action.get("cooldown"), field + ".scaleAction.cooldown")),
+    }
+
+
+def _resolve_metric_resource(resource, metric_name, target, field):
+    if resource is None:
+        lowered = metric_name.lower()
+        in_deployment = any(lowered == name.lower() for name in DEPLOYMENT_METRICS)
+        in_endpoint = any(lowered == name.lower() for name in ENDPOINT_METRICS)
+        resource = "endpoint" if in_endpoint and not in_deployment else "deployment"
+    if resource in ("deployment", "endpoint"):
+        return target.deployment_id if resource == "deployment" else target.endpoint_id
+    if isinstance(resource, str) and resource.lower().startswith("/subscriptions/") and resource_type_of(resource):
+        return resource.rstrip("/")
+    raise ValueError("{0}.metric_resource: {1!r} is neither deployment, endpoint nor a resource id (/subscriptions/...)".format(field, resource))
+
+
+def build_rule(params, target, field, partial=False):
+    """A vocabulary rule from module options (None = the vocabulary's default).
+
+    ``partial`` (a rule to remove) lets operator and threshold be None: they then only narrow the match.
+    """
+    metric_name = str(_required(params, "metric_name", field))
+    uri = _resolve_metric_resource(params.get("metric_resource"), metric_name, target, field)
+    known = _known_metrics(uri)
+    if known is not None and metric_name.lower() not in [name.lower() for name in known]:
+        raise ValueError("{0}.metric_name: {1!r} is not a metric of {2} ({3}); allowed: {4}".format(
+            field, metric_name, _metric_resource_role(uri, target), resource_type_of(uri), ", ".join(known)))
+    scale_type = _choice(params.get("type") or "ChangeCount", SCALE_TYPES, field + ".type")
+    return {
+        "metric_name": _canonical_metric_name(metric_name, uri),
+        "metric_resource": _metric_resource_role(uri, target),
+        "metric_resource_uri": uri,
+        "metric_namespace": _canonical_namespace(params.get("metric_namespace"), uri),
+        "statistic": _choice(params.get("statistic") or "Average", STATISTICS, field + ".statistic"),
+        "time_grain": _duration(params.get("time_grain"), "1m", TIME_GRAIN_RANGE, field + ".time_grain"),
+        "time_window": _duration(params.get("time_window"), "5m", TIME_WINDOW_RANGE, field + ".time_window"),
+        "time_aggregation": _choice(params.get("time_aggregation") or "Average", TIME_AGGREGATIONS, field + ".time_aggregation"),
+        "operator": None if partial and params.get("operator") is None else _choice(_required(params, "operator", field), OPERATORS, field + ".operator"),
+        "threshold": None if partial and params.get("threshold") is None else _number(_required(params, "threshold", field), field + ".threshold"),
+        "dimensions": _dimensions(params.get("dimensions"), field + ".dimensions"),
+        "divide_per_instance": bool(params.get("divide_per_instance")),
+        "direction": _choice(_required(params, "direction", field), DIRECTIONS, field + ".direction"),
+        "type": scale_type,
+        "value": _integer(1 if params.get("value") is None else params["value"], field + ".value", 1,
+                          MAX_CAPACITY if scale_type == "ExactCount" else None),
+        "cooldown": _duration(params.get("cooldown"), "5m", COOLDOWN_RANGE, field + ".cooldown"),
+    }
+
+
+def rule_identity(rule):
+    """What names an Azure rule: metric name, metric resource, namespace, dimensions and direction."""
+    return (rule["metric_name"].lower(), id_key(rule["metric_resource_uri"]), (rule["metric_namespace"] or "").lower(),
+            tuple((item["name"].lower(), item["operator"], tuple(item["values"])) for item in rule["dimensions"]), rule["direction"])
+
+
+def rule_key(rule):
+    """Everything that makes two vocabulary rules the same rule (durations are canonical strings)."""
+    return rule_identity(rule) + (rule["statistic"], rule["time_grain"], rule["time_window"], rule["time_aggregation"],
+                                  rule["operator"], float(rule["threshold"]), rule["divide_per_instance"], rule["type"],
+                                  rule["value"], rule["cooldown"])
+
+
+def describe_rule(rule):
+    """One line naming a rule, for messages."""
+    return "{0} {1} {2} -> {3} {4} {5} (cooldown {6}, metric resource {7})".format(
+        rule["metric_name"], rule["operator"], rule["threshold"], rule["direction"], rule["type"], rule["value"],
+        rule["cooldown"], rule["metric_resource"])
+
+
+# ---------------------------------------------------------------- profiles
+
+def end_profile_name(default_name, recurring_name):
+    """The JSON name the portal and the CLI give an end profile."""
+    return json.dumps({"name": default_name, "for": recurring_name}, separators=(",", ":"))
+
+
+def parse_end_profile_name(name):
+    """``(default profile name, recurring profile name)`` of an end profile's JSON name, else None."""
+    try:
+        parsed = json.loads(name)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(parsed, dict) and isinstance(parsed.get("for"), str):
+        return parsed.get("name"), parsed["for"]
+    return None
+
+
+def is_default_profile(profile):
+    """A profile with neither recurrence nor fixed date."""
+    return not profile.get("recurrence") and not profile.get("fixed_date")
+
+
+def _check_capacity(capacity, field, floor):
+    minimum = _integer(capacity.get("minimum"), field + ".minimum", floor, MAX_CAPACITY)
+    maximum = _integer(capacity.get("maximum"), field + ".maximum", floor, MAX_CAPACITY)
+    default = _integer(minimum if capacity.get("default") is None else capacity["default"], field + ".default", floor, MAX_CAPACITY)
+    if not minimum <= default <= maximum:
+        raise ValueError("{0}: need minimum <= default <= maximum, got minimum {1}, default {2}, maximum {3}".format(
+            field, minimum, default, maximum))
+    return {"minimum": minimum, "maximum": maximum, "default": default}
+
+
+def _check_fixed_date(fixed, field):
+    if fixed["end"] <= fixed["start"]:
+        raise ValueError("{0}.end: {1} must be later than start {2}".format(field, fixed["end"], fixed["start"]))
+    return fixed
+
+
+def build_profile(params, target, field):
+    """A vocabulary profile from module options; ``rules: None`` means the task leaves the rules alone."""
+    name = str(_required(params, "name", field))
+    if parse_end_profile_name(name) is not None:
+        raise ValueError("{0}.name: {1!r} is an end profile's JSON name; give the recurring profile recurrence.end instead".format(field, name))
+    if params.get("capacity") is None:
+        raise ValueError("{0}.capacity: required (minimum, maximum, default)".format(field))
+    recurrence, fixed_date = params.get("recurrence"), params.get("fixed_date")
+    if recurrence and fixed_date:
+        raise ValueError("{0}: recurrence and fixed_date are mutually exclusive".format(field))
+    profile = {"name": name, "capacity": _check_capacity(params["capacity"], field + ".capacity", MIN_ML_CAPACITY)}
+    if recurrence:
+        where = field + ".recurrence"
+        profile["recurrence"] = {
+            "days": _days(recurrence.get("days"), where + ".days"),
+            "time_zone": canonical_time_zone(_required(recurrence, "time_zone", where), where + ".time_zone"),
+            "start": _clock(recurrence.get("start") or "00:00", where + ".start"),
+        }
+        if recurrence.get("end") is not None:
+            profile["recurrence"]["end"] = _clock(recurrence["end"], where + ".end")
+            if profile["recurrence"]["end"] == profile["recurrence"]["start"]:
+                raise ValueError("{0}.end: must differ from start {1}".format(where, profile["recurrence"]["start"]))
+    if fixed_date:
+        where = field + ".fixed_date"
+        profile["fixed_date"] = _check_fixed_date({
+            "time_zone": canonical_time_zone(_required(fixed_date, "time_zone", where), where + ".time_zone"),
+            "start": _datetime(_required(fixed_date, "start", where), where + ".start"),
+            "end": _datetime(_required(fixed_date, "end", where), where + ".end"),
+        }, where)
+    rules = params.get("rules")
+    if rules is not None and len(rules) > MAX_RULES:
+        raise ValueError("{0}.rules: {1} rules exceed Azure's limit of {2} per profile".format(field, len(rules), MAX_RULES))
+    profile["rules"] = None if rules is None else [
+        build_rule(rule, target, "{0}.rules[{1}]".format(field, index)) for index, rule in enumerate(rules)]
+    return profile
+
+
+def _profile_from_wire(raw, target, field):
+    capacity = raw.get("capacity") or {}
+    profile = {"name": raw.get("name"), "capacity": {key: _integer(capacity.get(key), "{0}.capacity.{1}".format(field, key))
+                                                      for key in ("minimum", "maximum", "default")}}
+    fixed, recurrence = raw.get("fixedDate"), raw.get("recurrence")
+    if fixed:
+        profile["fixed_date"] = {"time_zone": _time_zone_as_read(fixed.get("timeZone")),
+                                 "start": _datetime(fixed.get("start"), field + ".fixedDate.start"),
+                                 "end": _datetime(fixed.get("end"), field + ".fixedDate.end")}
+    elif recurrence:
+        schedule = recurrence.get("schedule") or {}
+        hours, minutes = schedule.get("hours") or [0], schedule.get("minutes") or [0]
+        profile["recurrence"] = {"days": _days(schedule.get("days"), field + ".recurrence.schedule.days"),
+                                 "time_zone": _time_zone_as_read(schedule.get("timeZone")),
+                                 "start": "{0:02d}:{1:02d}".format(int(hours[0]), int(minutes[0]))}
+    profile["rules"] = [_rule_from_wire(rule, target, "{0}.rules[{1}]".format(field, index)) for index, rule in enumerate(raw.get("rules") or [])]
+    return profile
+
+
+def _end_profile(recurring, default):
+    """The end profile the portal/CLI would write for a recurring profile with an end."""
+    recurrence = recurring["recurrence"]
+    return {"name": end_profile_name(default["name"], recurring["name"]), "capacity": dict(default["capacity"]),
+            "recurrence": {"days": list(recurrence["days"]), "time_zone": recurrence["time_zone"], "start": recurrence["end"]},
+            "rules": copy.deepcopy(default["rules"])}
+
+
+def _same_profile(first, second):
+    return (first["name"] == second["name"] and first["capacity"] == second["capacity"] and first.get("recurrence") == second.get("recurrence")
+            and sorted(map(rule_key, first["rules"]), key=repr) == sorted(map(rule_key, second["rules"]), key=repr))
+
+
+def _fold_end_profiles(profiles):
+    """Fold each portal/CLI end profile into ``recurrence.end`` of its recurring profile; mark ones that drifted."""
+    defaults = [profile for profile in profiles if is_default_profile(profile)]
+    recurring = {profile["name"]: profile for profile in profiles if profile.get("recurrence") and parse_end_profile_name(profile["name"]) is None}
+    ends = {}
+    for profile in profiles:
+        names = parse_end_profile_name(profile["name"])
+        if names and profile.get("recurrence") and names[1] in recurring:
+            ends.setdefault(names[1], []).append(profile)
+    folded = set()
+    for recurring_name, candidates in ends.items():
+        if len(candidates) != 1 or not defaults:
+            continue
+        end = candidates[0]
+        owner = recurring[recurring_name]
+        owner["recurrence"]["end"] = end["recurrence"]["start"]
+        default = next((profile for profile in defaults if profile["name"] == parse_end_profile_name(end["name"])[0]), defaults[0])
+        if not _same_profile(end, _end_profile(owner, default)):
+            owner[END_PROFILE_DIFFERS] = True
+        folded.add(id(end))
+    return [profile for profile in profiles if id(profile) not in folded]
+
+
+def find_profile(setting, name):
+    """The profile called ``name``; None names the default profile. The error lists the existing profiles."""
+    profiles = setting["profiles"]
+    existing = ", ".join(repr(profile["name"]) for profile in profiles) or "none"
+    if name is None:
+        defaults = [profile for profile in profiles if is_default_profile(profile)]
+        if len(defaults) == 1:
+            return defaults[0]
+        problem = "has no default profile (one without recurrence or fixed_date)" if not defaults else "has several default profiles"
+        raise ValueError("profile: autoscale setting {0!r} {1}; name the profile; existing profiles: {2}".format(setting["name"], problem, existing))
+    for profile in profiles:
+        if profile["name"] == name:
+            return profile
+    raise ValueError("profile: autoscale setting {0!r} has no profile {1!r}; existing profiles: {2}".format(setting["name"], name, existing))
+
+
+# ---------------------------------------------------------------- notifications
+
+def _is_empty_notification(block):
+    return not (block["send_to_subscription_administrator"] or block["send_to_subscription_co_administrators"]
+                or block["custom_emails"] or block["webhooks"])
+
+
+def _notification(admin, co_admins, emails, webhooks):
+    block = {"send_to_subscription_administrator": bool(admin), "send_to_subscription_co_administrators": bool(co_admins),
+             "custom_emails": sorted(set(emails), key=lambda email: (email.lower(), email)), "webhooks": webhooks}
+    return None if _is_empty_notification(block) else block
+
+
+def build_notifications(params, field):
+    """The vocabulary notification block from module options; None or an empty block means no notification."""
+    if params is None:
+        return None
+    emails = []
+    for index, email in enumerate(params.get("custom_emails") or []):
+        if not isinstance(email, str) or not EMAIL.match(email.strip()):
+            raise ValueError("{0}.custom_emails[{1}]: {2!r} is not an e-mail address".format(field, index, email))
+        emails.append(email.strip())
+    webhooks = []
+    for index, webhook in enumerate(params.get("webhooks") or []):
+        where = "{0}.webhooks[{1}]".format(field, index)
+        uri = str(_required(webhook, "service_uri", where)).strip()
+        if not re.match(r"^https://[^/?#\s]+", uri, re.IGNORECASE):
+            raise ValueError("{0}.service_uri: {1!r} is not an https:// URL".format(where, mask_uri(uri)))
+        webhooks.append({"service_uri": uri, "properties": _string_map(webhook.get("properties") or {}, where + ".properties")})
+    return _notification(params.get("send_to_subscription_administrator"), params.get("send_to_subscription_co_administrators"), emails, webhooks)
+
+
+def _notifications_from_wire(raw_notifications):
+    """The first notification as vocabulary (the portal and the CLI write exactly one)."""
+    if not raw_notifications:
+        return None
+    first = raw_notifications[0]
+    email = first.get("email") or {}
+    webhooks = [{"service_uri": item.get("serviceUri"), "properties": dict(item.get("properties") or {})} for item in first.get("webhooks") or []]
+    return _notification(email.get("sendToSubscriptionAdministrator"), email.get("sendToSubscriptionCoAdministrators"),
+                         email.get("customEmails") or [], webhooks)
+
+
+def mask_uri(uri):
+    """A webhook URI with signature-like query values and any userinfo password replaced by VALUE_REDACTED."""
+    match = re.match(r"^(?P<head>[a-z][a-z0-9+.-]*://)(?P<netloc>[^/?#]*)(?P<rest>.*)$", uri or "", re.IGNORECASE | re.DOTALL)
+    if not match:
+        return uri
+    netloc = re.sub(r"^([^:@]*):[^@]*@", r"\1:" + REDACTED + "@", match.group("netloc"))
+    rest = match.group("rest")
+    path, query_mark, query = rest.partition("?")
+    if query_mark:
+        query, hash_mark, fragment = query.partition("#")
+        pairs = []
+        for pair in query.split("&"):
+            name, equals, _value = pair.partition("=")
+            pairs.append(name + "=" + REDACTED if equals and name.lower() in SECRET_QUERY_PARAMETERS else pair)
+        rest = path + "?" + "&".join(pairs) + hash_mark + fragment
+    return match.group("head") + netloc + rest
+
+
+def _real_uri(uri, known_uris, field):
+    """The real URI a masked one stands for, taken from ``known_uris``; masked values are never written back."""
+    if REDACTED not in uri:
+        return uri
+    for known in known_uris:
+        if mask_uri(known) == uri:
+            return known
+    raise ValueError("{0}.service_uri: {1!r} holds a masked value that matches no existing webhook; give the real URI".format(field, uri))
+
+
+def _unmask_notifications(block, known_uris):
+    if block is None:
+        return None
+    result = copy.deepcopy(block)
+    for index, webhook in enumerate(result["webhooks"]):
+        webhook["service_uri"] = _real_uri(webhook["service_uri"], known_uris, "notifications.webhooks[{0}]".format(index))
+    return result
+
+
+def _webhook_uris(block):
+    return [webhook["service_uri"] for webhook in (block or {}).get("webhooks", [])]
+
+
+# ---------------------------------------------------------------- settings
+
+def _setting(resource_id, name, resource_group, location, target_id):
+    setting = {"id": resource_id, "name": name, "resource_group": resource_group, "location": location, "target_id": target_id}
+    target = parse_online_deployment_id(target_id)
+    if target:
+        setting["target"] = target
+    setting.update({"enabled": True, "tags": {}, "notifications": None, "predictive_policy": None, "profiles": []})
+    return setting
+
+
+def new_setting(name, location, target_id, resource_group=None):
+    """The skeleton of a setting to create (``id`` None; ``resource_group`` defaults to the target's)."""
+    target = parse_online_deployment_id(target_id) or {}
+    return _setting(None, name, resource_group or target.get("resource_group"), location, target_id)
+
+
+def _predictive_from_wire(policy):
+    if not policy:
+        return None
+    look_ahead = policy.get("scaleLookAheadTime")
+    return {"scale_mode": policy.get("scaleMode"),
+            "scale_look_ahead_time": format_duration(parse_duration(look_ahead, "predictiveAutoscalePolicy.scaleLookAheadTime")) if look_ahead else None}
+
+
+def normalise_setting(raw):
+    """The vocabulary form of a setting in ARM wire format (None stays None)."""
+    if raw is None:
+        return None
+    properties = raw.get("properties") or {}
+    target_id = properties.get("targetResourceUri") or ""
+    setting = _setting(raw.get("id"), raw.get("name") or properties.get("name"), resource_group_of(raw.get("id")),
+                       raw.get("location"), target_id)
+    target = _target_ids_or_none(target_id)
+    setting.update({
+        "enabled": bool(properties.get("enabled", False)),
+        "tags": dict(raw.get("tags") or {}),
+        "notifications": _notifications_from_wire(properties.get("notifications")),
+        "predictive_policy": _predictive_from_wire(properties.get("predictiveAutoscalePolicy")),
+        "profiles": _fold_end_profiles([_profile_from_wire(profile, target, "profiles[{0}]".format(index))
+                                        for index, profile in enumerate(properties.get("profiles") or [])]),
+    })
+    return setting
+
+
+def _fresh(setting):
+    """A deep copy without drift markers: what a write would produce."""
+    result = copy.deepcopy(setting)
+    for profile in result["profiles"]:
+        profile.pop(END_PROFILE_DIFFERS, None)
+    return result
+
+
+def _profile_label(profile):
+    return "profiles.{0}".format(profile["name"])
+
+
+def validate_setting(setting):
+    """Service limits over a whole vocabulary setting; raises ValueError naming the path."""
+    profiles = setting["profiles"]
+    if not profiles:
+        raise ValueError("profiles: autoscale setting {0!r} needs at least one profile".format(setting["name"]))
+    total = len(profiles) + sum(1 for profile in profiles if (profile.get("recurrence") or {}).get("end"))
+    if total > MAX_PROFILES:
+        raise ValueError("profiles: {0} profiles (counting the end profile each recurrence.end adds) exceed Azure's limit of {1}".format(total, MAX_PROFILES))
+    names = [profile["name"] for profile in profiles]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError("profiles: profile names must be unique; repeated: {0}".format(", ".join(duplicates)))
+    has_default = any(is_default_profile(profile) for profile in profiles)
+    floor = MIN_ML_CAPACITY if setting.get("target") else 0
+    for profile in profiles:
+        where = _profile_label(profile)
+        capacity = _check_capacity(profile["capacity"], where + ".capacity", floor)
+        if len(profile["rules"]) > MAX_RULES:
+            raise ValueError("{0}.rules: {1} rules exceed Azure's limit of {2} per profile".format(where, len(profile["rules"]), MAX_RULES))
+        spread = capacity["maximum"] - capacity["minimum"]
+        for index, rule in enumerate(profile["rules"]):
+            if rule["type"] == "ChangeCount" and spread and rule["value"] > spread:
+                raise ValueError("{0}.rules[{1}].value: a ChangeCount of {2} exceeds maximum - minimum = {3} (Azure: InvalidActionValue); "
+                                 "allowed: 1 to {3}".format(where, index, rule["value"], spread))
+        if profile.get("fixed_date"):
+            _check_fixed_date(profile["fixed_date"], where + ".fixed_date")
+        if (profile.get("recurrence") or {}).get("end") and not has_default:
+            raise ValueError("{0}.recurrence.end: needs a default profile (without recurrence or fixed_date) for the end profile to restore".format(where))
+    tags = setting.get("tags") or {}
+    if len(tags) > MAX_TAGS:
+        raise ValueError("tags: {0} tags exceed Azure's limit of {1}".format(len(tags), MAX_TAGS))
+    for key, value in tags.items():
+        if len(key) > MAX_TAG_KEY or len(value) > MAX_TAG_VALUE:
+            raise ValueError("tags.{0}: keys may have at most {1} characters and values at most {2}".format(key, MAX_TAG_KEY, MAX_TAG_VALUE))
+
+
+# ---------------------------------------------------------------- merges
+
+def _merge_rule(rules, rule, where):
+    key = rule_key(rule)
+    if any(rule_key(existing) == key for existing in rules):
+        return list(rules)
+    matches = [index for index, existing in enumerate(rules) if rule_identity(existing) == rule_identity(rule)]
+    if len(matches) > 1:
+        raise ValueError("{0}: {1} existing rules share the identity of {2}: {3}; manage them as a list with autoscale_profile rules".format(
+            where, len(matches), describe_rule(rule), "; ".join(describe_rule(rules[index]) for index in matches)))
+    merged = list(rules)
+    if matches:
+        merged[matches[0]] = rule
+    elif len(rules) >= MAX_RULES:
+        raise ValueError("{0}: adding {1} would exceed Azure's limit of {2} rules per profile".format(where, describe_rule(rule), MAX_RULES))
+    else:
+        merged.append(rule)
+    return merged
+
+
+def _narrows(existing, rule):
+    """Whether ``existing`` has the operator and threshold a (possibly partial) rule to remove gives."""
+    return all(rule[key] is None or existing[key] == rule[key] for key in ("operator", "threshold"))
+
+
+def _remove_rule(rules, rule, where):
+    complete = rule["operator"] is not None and rule["threshold"] is not None
+    exact = [index for index, existing in enumerate(rules) if complete and rule_key(existing) == rule_key(rule)]
+    matches = exact or [index for index, existing in enumerate(rules)
+                        if rule_identity(existing) == rule_identity(rule) and _narrows(existing, rule)]
+    if len(matches) > 1:
+        raise ValueError("{0}: {1} existing rules share the identity of {2}: {3}; give the operator and threshold of the one to remove".format(
+            where, len(matches), describe_rule(rule), "; ".join(describe_rule(rules[index]) for index in matches)))
+    return [existing for index, existing in enumerate(rules) if not matches or index != matches[0]]
+
+
+def _merge_profile(existing, wanted, purge_rules, rules_given):
+    merged = copy.deepcopy(wanted)
+    rules = wanted.get("rules")
+    if existing is not None and (not rules_given or rules is None):
+        merged["rules"] = copy.deepcopy(existing["rules"])
+    elif existing is not None and not purge_rules:
+        merged["rules"] = copy.deepcopy(existing["rules"])
+        for rule in rules:
+            merged["rules"] = _merge_rule(merged["rules"], rule, "{0}.rules".format(_profile_label(wanted)))
+    else:
+        merged["rules"] = list(rules or [])
+    return merged
+
+
+def _require_setting(setting, state):
+    if setting is None and state == "present":
+        raise ValueError("setting: no autoscale setting exists for this target yet; create it with its profiles first (autoscale_state or autoscale_profile)")
+    if state not in ("present", "absent"):
+        raise ValueError("state: {0!r} is not one of present, absent".format(state))
+
+
+def apply_rule(setting, profile_name, rule, state):
+    """Add, update in place (by rule identity) or remove one rule of a profile (None = the default profile)."""
+    _require_setting(setting, state)
+    if setting is None:
+        return None
+    result = _fresh(setting)
+    profile = find_profile(result, profile_name)
+    where = "{0}.rules".format(_profile_label(profile))
+    profile["rules"] = (_merge_rule if state == "present" else _remove_rule)(profile["rules"], rule, where)
+    validate_setting(result)
+    return result
+
+
+def apply_profile(setting, profile, state, purge_rules=True, rules_given=True):
+    """Create, replace or remove one profile by name; rules are kept, merged by identity or replaced."""
+    _require_setting(setting, state)
+    if setting is None:
+        return None
+    result = _fresh(setting)
+    profiles = result["profiles"]
+    index = next((position for position, existing in enumerate(profiles) if existing["name"] == profile["name"]), None)
+    if state == "absent":
+        if index is None:
+            return result
+        del profiles[index]
+    elif index is None:
+        profiles.append(_merge_profile(None, profile, purge_rules, rules_given))
+    else:
+        profiles[index] = _merge_profile(profiles[index], profile, purge_rules, rules_given)
+    validate_setting(result)
+    return result
+
+
+def apply_setting(setting, *, enabled=None, notifications=UNSET, tags=None, purge_tags=True, profiles=None, purge_profiles=True,
+                  purge_rules=True):
+    """Set whole-setting options (None/UNSET = leave alone). Start a new setting from new_setting()."""
+    if setting is None:
+        raise ValueError("setting: no autoscale setting to update; start a new one from new_setting()")
+    result = _fresh(setting)
+    if not result.get("id") and profiles is None:
+        raise ValueError("profiles: required to create autoscale setting {0!r}".format(result["name"]))
+    if enabled is not None:
+        result["enabled"] = bool(enabled)
+    if notifications is not UNSET:
+        result["notifications"] = _unmask_notifications(notifications, _webhook_uris(result["notifications"]))
+    if tags is not None:
+        given = _string_map(tags, "tags")
+        result["tags"] = given if purge_tags else dict(result["tags"], **given)
+    if profiles is not None:
+        existing = {profile["name"]: profile for profile in result["profiles"]}
+        merged = [_merge_profile(existing.get(profile["name"]), profile, purge_rules, profile.get("rules") is not None) for profile in profiles]
+        if not purge_profiles:
+            by_name = {profile["name"]: profile for profile in merged}
+            merged = [by_name.get(profile["name"], profile) for profile in result["profiles"]] + [
+                profile for profile in merged if profile["name"] not in existing]
+        result["profiles"] = merged
+    validate_setting(result)
+    return result
+
+
+# ---------------------------------------------------------------- wire
+
+def _rule_to_wire(rule, raw_rules):
+    parsed = [(raw, _rule_from_wire(raw, None, "rule")) for raw in raw_rules]
+    base = next((raw for raw, known in parsed if rule_key(known) == rule_key(rule)), None) or next(
+        (raw for raw, known in parsed if rule_identity(known) == rule_identity(rule)), None)
+    wire = copy.deepcopy(base) if base else {}
+    trigger = wire.setdefault("metricTrigger", {})
+    trigger.update({
+        "metricName": rule["metric_name"],
+        "metricNamespace": rule["metric_namespace"] or resource_type_of(rule["metric_resource_uri"]) or "",
+        "metricResourceUri": rule["metric_resource_uri"],
+        "timeGrain": iso_duration(parse_duration(rule["time_grain"], "time_grain")),
+        "statistic": rule["statistic"],
+        "timeWindow": iso_duration(parse_duration(rule["time_window"], "time_window")),
+        "timeAggregation": rule["time_aggregation"],
+        "operator": rule["operator"],
+        "threshold": rule["threshold"],
+        "dimensions": [{"DimensionName": item["name"], "Operator": item["operator"], "Values": list(item["values"])} for item in rule["dimensions"]],
+        "dividePerInstance": rule["divide_per_instance"],
+    })
+    wire.setdefault("scaleAction", {}).update({
+        "direction": rule["direction"], "type": rule["type"], "value": str(rule["value"]),
+        "cooldown": iso_duration(parse_duration(rule["cooldown"], "cooldown")),
+    })
+    return wire
+
+
+def _profile_to_wire(profile, raw):
+    wire = copy.deepcopy(raw) if raw else {}
+    for key in ("recurrence", "fixedDate"):
+        wire.pop(key, None)
+    wire["name"] = profile["name"]
+    wire["capacity"] = {key: str(profile["capacity"][key]) for key in ("minimum", "maximum", "default")}
+    raw_rules = (raw or {}).get("rules") or []
+    wire["rules"] = [_rule_to_wire(rule, raw_rules) for rule in profile["rules"]]
+    if profile.get("recurrence"):
+        recurrence = profile["recurrence"]
+        hour, minute = recurrence["start"].split(":")
+        wire["recurrence"] = {"frequency": "Week", "schedule": {"timeZone": recurrence["time_zone"], "days": list(recurrence["days"]),
+                                                                "hours": [int(hour)], "minutes": [int(minute)]}}
+    elif profile.get("fixed_date"):
+        fixed = profile["fixed_date"]
+        wire["fixedDate"] = {"timeZone": fixed["time_zone"], "start": fixed["start"], "end": fixed["end"]}
+    return wire
+
+
+def _profiles_to_wire(profiles, raw_profiles):
+    raw_by_name = {raw.get("name"): raw for raw in raw_profiles}
+    default = next((profile for profile in profiles if is_default_profile(profile)), None)
+    wire = []
+    for profile in profiles:
+        wire.append(_profile_to_wire(profile, raw_by_name.get(profile["name"])))
+        if (profile.get("recurrence") or {}).get("end"):
+            if default is None:
+                raise ValueError("{0}.recurrence.end: needs a default profile for the end profile to restore".format(_profile_label(profile)))
+            end = _end_profile(profile, default)
+            wire.append(_profile_to_wire(end, raw_by_name.get(end["name"])))
+    return wire
+
+
+def _notifications_to_wire(block, raw_notifications):
+    if block is None:
+        keep = raw_notifications and _notifications_from_wire(raw_notifications) is None
+        return raw_notifications if keep else []
+    first = copy.deepcopy(raw_notifications[0]) if raw_notifications else {}
+    known = [item.get("serviceUri") for item in first.get("webhooks") or []]
+    first["operation"] = "Scale"
+    first.setdefault("email", {}).update({
+        "sendToSubscriptionAdministrator": block["send_to_subscription_administrator"],
+        "sendToSubscriptionCoAdministrators": block["send_to_subscription_co_administrators"],
+        "customEmails": list(block["custom_emails"]),
+    })
+    first["webhooks"] = [{"serviceUri": _real_uri(webhook["service_uri"], known, "notifications.webhooks[{0}]".format(index)),
+                          "properties": dict(webhook["properties"])} for index, webhook in enumerate(block["webhooks"])]
+    return [first] + list(raw_notifications[1:])
+
+
+def to_wire(setting, raw_base):
+    """The full ARM PUT body for a vocabulary setting, built on the raw body read so unmodelled fields survive."""
+    body = copy.deepcopy(raw_base) if raw_base else {}
+    for read_only in ("id", "type", "systemData"):
+        body.pop(read_only, None)
+    properties = body.setdefault("properties", {})
+    body.update({"name": setting["name"], "location": setting["location"], "tags": dict(setting.get("tags") or {})})
+    properties.update({
+        "name": setting["name"],
+        "targetResourceUri": setting["target_id"],
+        "enabled": bool(setting["enabled"]),
+        "profiles": _profiles_to_wire(setting["profiles"], properties.get("profiles") or []),
+        "notifications": _notifications_to_wire(setting.get("notifications"), properties.get("notifications") or []),
+    })
+    policy = setting.get("predictive_policy")
+    if policy:
+        wire_policy = properties.setdefault("predictiveAutoscalePolicy", {})
+        wire_policy["scaleMode"] = policy["scale_mode"]
+        if policy.get("scale_look_ahead_time"):
+            wire_policy["scaleLookAheadTime"] = iso_duration(parse_duration(policy["scale_look_ahead_time"], "predictive_policy.scale_look_ahead_time"))
+    return body
+
+
+# ---------------------------------------------------------------- output
+
+def mask_secrets(setting):
+    """A copy with webhook secrets masked."""
+    if setting is None:
+        return None
+    result = copy.deepcopy(setting)
+    for webhook in (result.get("notifications") or {}).get("webhooks", []):
+        webhook["service_uri"] = mask_uri(webhook["service_uri"])
+    return result
+
+
+def mask_wire(raw):
+    """A copy of an ARM body with its webhook secrets masked."""
+    result = copy.deepcopy(raw)
+    for block in (result.get("properties") or {}).get("notifications") or []:
+        for webhook in block.get("webhooks") or []:
+            if webhook.get("serviceUri"):
+                webhook["serviceUri"] = mask_uri(webhook["serviceUri"])
+    return result
+
+
+def render(setting):
+    """The public form returned to users: secrets masked, private markers dropped (also for a partial setting)."""
+    if setting is None:
+        return None
+    result = mask_secrets(setting)
+    for profile in result.get("profiles") or []:
+        profile.pop(END_PROFILE_DIFFERS, None)
+    return result
