@@ -1,0 +1,58 @@
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This doc fragment is PRIVATE and should only be used by this collection. Breaking changes can occur any time.
+
+"""How the write modules name the online deployment whose autoscale setting they manage."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:  # pylint: disable=too-few-public-methods
+    """Target addressing options of the write modules."""
+
+    DOCUMENTATION = r"""
+options:
+  resource_group:
+    description:
+      - The resource group of the Azure Machine Learning workspace. The autoscale setting is looked for, and created, in it.
+      - Required unless O(target_id) is given.
+    type: str
+  workspace:
+    description:
+      - The Azure Machine Learning workspace.
+    type: str
+    aliases: [workspace_name]
+  endpoint:
+    description:
+      - The online endpoint.
+    type: str
+    aliases: [endpoint_name]
+  deployment:
+    description:
+      - The online deployment whose instance count the setting scales.
+    type: str
+    aliases: [deployment_name]
+  target_id:
+    description:
+      - The full resource id of the online deployment.
+      - Skips the name lookup through Azure Machine Learning. Mutually exclusive with O(workspace), O(endpoint) and O(deployment).
+    type: str
+  setting_name:
+    description:
+      - The name of the autoscale setting.
+      - The setting is found by its target whatever its name, so settings made in the portal, the Azure CLI, Terraform or
+        ARM templates are adopted. A new setting is named C(autoscale-<endpoint>-<deployment>) unless this is given.
+    type: str
+  location:
+    description: The region of a new setting. If not set, the region of the deployment's online endpoint.
+    type: str
+  strict:
+    description:
+      - Whether policy lints (a rule whose direction contradicts its operator, thresholds that flap, cooldowns shorter than
+        provisioning time, a scale-in rule without a scale-out rule, ...) fail the task before any write instead of
+        drawing warnings.
+    type: bool
+    default: false
+"""

@@ -1,0 +1,115 @@
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils is PRIVATE and should only be used by this collection. Breaking changes can occur any time.
+
+"""The flow every write module shares: resolve the target, read its setting, merge, check, write once, report."""
+
+from __future__ import annotations
+
+from ansible_collections.mlops.autoscale.plugins.module_utils import _model
+from ansible_collections.mlops.autoscale.plugins.module_utils._api import AutoscaleSettings, OnlineDeployments
+from ansible_collections.mlops.autoscale.plugins.module_utils._diff import compare
+from ansible_collections.mlops.autoscale.plugins.module_utils._lint import lint_setting
+
+
+class Target:
+    """The resource a setting scales, where its setting lives, and how to name a new one."""
+
+    def __init__(self, ids, resource_group, default_name, names):
+        self.ids = ids
+        self.resource_group = resource_group
+        self.default_name = default_name
+        self.names = names
+
+
+class WriteManager:
+    """Base of the write modules' managers. Subclasses implement ``desired(have, target)``."""
+
+    #: What a missing setting means for this module: None (nothing to do) or an error message.
+    missing_setting_error = None
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.settings = AutoscaleSettings(module.session)
+        self.deployments = OnlineDeployments(module.session)
+
+    def desired(self, have, target):
+        """The setting the task asks for (canonical vocabulary), or None for no setting. May raise ValueError."""
+        raise NotImplementedError
+
+    def _target(self):
+        """Resolve the target: by id as given, or by names through Azure Machine Learning (which proves it exists)."""
+        params = self.params
+        if params["target_id"]:
+            ids = _model.target_ids_from_deployment_id(params["target_id"])
+            names = _model.parse_online_deployment_id(ids.deployment_id)
+            return Target(ids, params["resource_group"] or names["resource_group"],
+                          "autoscale-{0}-{1}".format(names["endpoint"], names["deployment"]), names)
+        record = self.deployments.get(params["resource_group"], params["workspace"], params["endpoint"], params["deployment"])
+        names = _model.parse_online_deployment_id(record["id"])
+        return Target(_model.target_ids_from_deployment_id(record["id"]), params["resource_group"],
+                      "autoscale-{0}-{1}".format(params["endpoint"], params["deployment"]), names)
+
+    def _location(self, target):
+        if self.params["location"]:
+            return self.params["location"]
+        return self.deployments.endpoint_location(target.names["resource_group"], target.names["workspace"],
+                                                  target.names["endpoint"], target.names["subscription_id"])
+
+    def skeleton(self, target):
+        """A new, empty setting for the target (no write happens here)."""
+        name = self.params["setting_name"] or target.default_name
+        return _model.new_setting(name, self._location(target), target.ids.deployment_id, target.resource_group)
+
+    def _check_lints(self, want):
+        for lint in lint_setting(want):
+            text = "{0}: {1} {2}".format(lint["path"], lint["message"], lint["fix"])
+            if self.params["strict"]:
+                self.module.fail_json(msg="Policy lint {0} (strict: true): {1}".format(lint["code"], text), lint=lint)
+            self.module.warn("Policy lint {0}: {1}".format(lint["code"], text))
+
+    def run(self):
+        """Converge the setting; at most one write. Returns the module result."""
+        try:
+            target = self._target()
+        except ValueError as error:
+            self.module.fail_json(msg=str(error))
+        candidates = [self.params["setting_name"] or target.default_name]
+        raw = self.settings.find_by_target(target.resource_group, target.ids.deployment_id, candidates)
+        have = _model.normalise_setting(raw) if raw else None
+        if have is None and self.missing_setting_error and self.params["state"] == "present":
+            self.module.fail_json(msg=self.missing_setting_error.format(target=target.ids.deployment_id))
+        try:
+            want = self.desired(have, target)
+            if want is not None:
+                _model.validate_setting(want)
+        except ValueError as error:
+            # Paths of top-level options come without a parent: ".threshold" -> "threshold".
+            self.module.fail_json(msg=str(error).lstrip("."))
+        if want is not None:
+            self._check_lints(want)
+        tracker = compare(have, want)
+        changed = tracker.has_differences()
+        after = want
+        if changed and not self.module.check_mode:
+            after = self._write(raw, want)
+        result = {"changed": changed, "autoscale_setting": _model.render(after) if after else None}
+        if self.module.diff_mode:
+            result["diff"] = {"before": _model.render(have) if have else {}, "after": _model.render(after) if after else {}}
+        return result
+
+    def _write(self, raw, want):
+        """One PUT of the whole merged setting, or one DELETE. Returns the setting as Azure now has it."""
+        if want is None:
+            self.settings.delete(raw_resource_group(raw), raw["name"])
+            return None
+        written = self.settings.put(want["resource_group"], want["name"], _model.to_wire(want, raw))
+        return _model.normalise_setting(written)
+
+
+def raw_resource_group(raw):
+    """The resource group in a setting's id."""
+    return _model.resource_group_of(raw["id"])
