@@ -1,0 +1,217 @@
+#!/usr/bin/python
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: autoscale_state
+short_description: Manage the autoscale setting of an Azure Machine Learning online deployment as a whole
+version_added: 1.0.0
+description:
+  - Creates, updates and deletes the Azure Monitor autoscale setting that scales an online deployment.
+  - Turns autoscale on and off with O(enabled) without touching the policy, and manages notifications and tags.
+  - Converges a whole policy in one write when given O(profiles), each with its rules.
+  - The setting is found by its target whatever its name, so settings made in the portal, the Azure CLI, Terraform or ARM
+    templates are adopted, never duplicated. Only what the task sets is compared and written; the rest of the setting
+    (other profiles, dimensions, predictive policy, fields this collection does not model) is kept.
+  - Makes at most one write, and none when the setting already matches.
+author:
+  - mlops.autoscale contributors
+options:
+  setting_name:
+    description:
+      - The name of the autoscale setting. A new setting is named C(autoscale-<endpoint>-<deployment>) unless this is given.
+      - The setting is found by its target whatever its name, so an existing setting keeps its name.
+    type: str
+    aliases: [name]
+  state:
+    description:
+      - V(present) creates or updates the setting, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  enabled:
+    description:
+      - Whether autoscale is on. V(false) stops autoscale and leaves the deployment at its current instance count.
+      - If not set, an existing setting keeps its value and a new one is enabled. It is never changed as a side effect.
+    type: bool
+  tags:
+    description: Tags of the setting (at most 15). If not set, the tags are left alone.
+    type: dict
+  purge_tags:
+    description: Whether tags not in O(tags) are removed. Only applies when O(tags) is set.
+    type: bool
+    default: true
+  purge_profiles:
+    description:
+      - Whether profiles not in O(profiles) are removed (V(true): O(profiles) is the whole policy), or left alone (V(false)).
+      - Only applies when O(profiles) is set. The rules of a profile in O(profiles) are replaced when it sets C(rules).
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - mlops.autoscale._target
+  - mlops.autoscale._policy.NOTIFICATIONS
+  - mlops.autoscale._policy.PROFILES
+  - mlops.autoscale._azure
+  - mlops.autoscale._attributes
+  - mlops.autoscale._attributes.ACTIONGROUP_AZURE
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+seealso:
+  - module: mlops.autoscale.autoscale_profile
+  - module: mlops.autoscale.autoscale_rule
+  - module: mlops.autoscale.autoscale_info
+"""
+
+EXAMPLES = r"""
+- name: Scale the blue deployment on CPU between 2 and 5 instances, in one write
+  mlops.autoscale.autoscale_state:
+    resource_group: rg-ml-prod
+    workspace: ws-prod
+    endpoint: ep-fraud
+    deployment: blue
+    profiles:
+      - name: default
+        capacity: {minimum: 2, maximum: 5, default: 2}
+        rules:
+          - metric_name: CpuUtilizationPercentage
+            operator: GreaterThan
+            threshold: 70
+            time_aggregation: Last
+            direction: Increase
+            value: 2
+            cooldown: 1h
+          - metric_name: CpuUtilizationPercentage
+            operator: LessThan
+            threshold: 30
+            time_aggregation: Last
+            direction: Decrease
+            value: 1
+            cooldown: 1h
+      - name: weekend
+        capacity: {minimum: 2, maximum: 2, default: 2}
+        recurrence:
+          days: [Saturday, Sunday]
+          time_zone: Pacific Standard Time
+
+- name: Disable autoscale (the policy is kept)
+  mlops.autoscale.autoscale_state:
+    resource_group: rg-ml-prod
+    workspace: ws-prod
+    endpoint: ep-fraud
+    deployment: blue
+    enabled: false
+
+- name: Enable it again
+  mlops.autoscale.autoscale_state:
+    resource_group: rg-ml-prod
+    workspace: ws-prod
+    endpoint: ep-fraud
+    deployment: blue
+    enabled: true
+
+- name: Tell the on-call team of every scale action
+  mlops.autoscale.autoscale_state:
+    resource_group: rg-ml-prod
+    workspace: ws-prod
+    endpoint: ep-fraud
+    deployment: blue
+    notifications:
+      custom_emails: [oncall@example.com]
+      webhooks:
+        - service_uri: "{{ scale_webhook_uri }}"
+          properties: {channel: ops}
+
+- name: Delete the autoscale setting
+  mlops.autoscale.autoscale_state:
+    resource_group: rg-ml-prod
+    workspace: ws-prod
+    endpoint: ep-fraud
+    deployment: blue
+    state: absent
+"""
+
+RETURN = r"""
+autoscale_setting:
+  description:
+    - The setting after the task (predicted in check mode), in the vocabulary of M(mlops.autoscale.autoscale_info);
+      null when it does not exist. Webhook signatures are masked.
+  returned: always
+  type: dict
+  sample:
+    name: autoscale-ep-fraud-blue
+    resource_group: rg-ml-prod
+    location: eastus
+    enabled: true
+    target_id: /subscriptions/0000/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/ws-prod/onlineEndpoints/ep-fraud/deployments/blue
+    notifications: null
+    tags: {}
+    profiles:
+      - name: default
+        capacity: {minimum: 2, maximum: 5, default: 2}
+        rules: []
+"""
+
+from ansible_collections.mlops.autoscale.plugins.module_utils import _model
+from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
+from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
+from ansible_collections.mlops.autoscale.plugins.module_utils._manager import WriteManager
+from ansible_collections.mlops.autoscale.plugins.module_utils._specs import (NOTIFICATIONS_SPEC, TARGET_CONSTRAINTS,
+                                                                                common_write_spec, profiles_spec)
+
+
+def build_spec():
+    """The module's options (the common Azure options are merged by AzureAutoscaleModule)."""
+    spec = common_write_spec()
+    spec["setting_name"]["aliases"] = ["name"]
+    spec.update({
+        "enabled": {"type": "bool"},
+        "notifications": NOTIFICATIONS_SPEC,
+        "tags": {"type": "dict"},
+        "purge_tags": {"type": "bool", "default": True},
+        "profiles": profiles_spec(),
+        "purge_profiles": {"type": "bool", "default": True},
+    })
+    return spec
+
+
+class StateManager(WriteManager):
+    """The setting as a whole: existence, enabled, notifications, tags, and optionally every profile."""
+
+    def desired(self, have, target):
+        params = self.params
+        if params["state"] == "absent":
+            return None
+        notifications = _model.UNSET
+        if params["notifications"] is not None:
+            notifications = _model.build_notifications(params["notifications"], "notifications")
+        profiles = None
+        if params["profiles"] is not None:
+            profiles = [_model.build_profile(profile, target.ids, "profiles[{0}]".format(index))
+                        for index, profile in enumerate(params["profiles"])]
+        if have is None and not profiles:
+            raise ValueError("profiles: a new autoscale setting needs at least one profile (Azure requires 1 to 20).")
+        return _model.apply_setting(have or self.skeleton(target), enabled=params["enabled"], notifications=notifications,
+                                    tags=params["tags"], purge_tags=params["purge_tags"], profiles=profiles,
+                                    purge_profiles=params["purge_profiles"])
+
+
+def main():
+    """Run the module."""
+    module = AzureAutoscaleModule(argument_spec=build_spec(), supports_check_mode=True, **TARGET_CONSTRAINTS)
+    try:
+        result = StateManager(module).run()
+    except AutoscaleError as error:
+        module.fail_from_error(error)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
