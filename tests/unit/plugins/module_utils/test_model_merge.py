@@ -46,12 +46,18 @@ def test_apply_rule_ambiguous(portal_setting):
         _model.apply_rule(stepped, None, rule(metric_name="GpuUtilizationPercentage", threshold=85), "present")
     exact = _model.apply_rule(stepped, None, rule(metric_name="GpuUtilizationPercentage", threshold=90), "absent")
     assert [item["threshold"] for item in default_rules(exact) if item["metric_name"].startswith("Gpu")] == [80]
-    with pytest.raises(ValueError, match="give the exact rule to remove"):
-        _model.apply_rule(stepped, None, rule(metric_name="GpuUtilizationPercentage", threshold=85), "absent")
+    # A given threshold narrows the match: no rule at 85, so nothing is removed.
+    unchanged = _model.apply_rule(stepped, None, rule(metric_name="GpuUtilizationPercentage", threshold=85), "absent")
+    assert not compare(stepped, unchanged).has_differences()
+    partial = _model.build_rule({"metric_name": "GpuUtilizationPercentage", "direction": "Increase"}, TARGET, "", partial=True)
+    with pytest.raises(ValueError, match="give the operator and threshold of the one to remove"):
+        _model.apply_rule(stepped, None, partial, "absent")
 
 
 def test_apply_rule_absent(portal_setting):
-    after = _model.apply_rule(portal_setting, None, rule(threshold=99), "absent")
+    assert not compare(portal_setting, _model.apply_rule(portal_setting, None, rule(threshold=99), "absent")).has_differences()
+    partial = _model.build_rule({"metric_name": "CpuUtilizationPercentage", "direction": "Increase"}, TARGET, "", partial=True)
+    after = _model.apply_rule(portal_setting, None, partial, "absent")
     assert len(default_rules(after)) == 2
     assert not compare(portal_setting, _model.apply_rule(portal_setting, None, rule(metric_name="DiskUtilization"), "absent")).has_differences()
     assert _model.apply_rule(None, None, rule(), "absent") is None
