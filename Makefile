@@ -1,0 +1,143 @@
+# Build, test and demo entry points of the mlops.autoscale collection.
+#
+# Everything here works on a fresh clone where only python3, make and git exist:
+# `make venv` creates .venv from the registries, `make collection` makes Ansible
+# find this checkout as mlops.autoscale (a symlink, so edits are live).
+#
+#   make test       changelog, build, doc, units, emulator tests, lint, integration, sanity
+#   make demo       start the ARM emulator, run playbooks/demo.yml, stop the emulator
+#   make clean      remove .build and tests/output (distclean: .venv too)
+#
+# Stamp files in .build/ keep re-runs fast.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.NOTPARALLEL:
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+BUILD := $(CURDIR)/.build
+STAMPS := $(BUILD)/stamps
+COLLECTIONS := $(BUILD)/collections
+COLLECTION_DIR := $(COLLECTIONS)/ansible_collections/mlops/autoscale
+NAMESPACE := mlops
+NAME := autoscale
+
+# ansible-test 2.19 bootstraps pip 24.2 in each sanity venv from this cache path
+# (see ansible_test/_util/target/setup/requirements.py); the download host is not
+# reachable here, so we provide an offline bootstrap script.
+ANSIBLE_TEST_PIP_VERSION := 24_2
+GET_PIP_CACHE := $(HOME)/.ansible/test/cache/get_pip_$(ANSIBLE_TEST_PIP_VERSION).py
+
+PYTEST_ARGS ?=
+SANITY_ARGS ?=
+
+# Every recipe that runs Ansible finds the collection and the venv's tools.
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PATH := $(BIN):$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+export ANSIBLE_NOCOLOR := 1
+export ANSIBLE_FORCE_COLOR := 0
+
+MODULES = $(sort $(basename $(notdir $(filter-out %/__init__.py,$(wildcard plugins/modules/*.py)))))
+EMULATOR_PROJECT := $(wildcard tools/arm_emulator/pyproject.toml)
+
+.PHONY: help venv collection units emulator-tests integration sanity lint changelog-lint doc \
+        test demo build clean distclean
+
+help:
+	@echo "targets: venv collection units emulator-tests integration sanity lint changelog-lint doc test demo build clean distclean"
+
+# ---------------------------------------------------------------- environment
+
+venv: $(STAMPS)/venv
+
+$(STAMPS)/venv: tests/requirements.txt $(EMULATOR_PROJECT)
+	@mkdir -p $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	@if [ -n "$(EMULATOR_PROJECT)" ]; then \
+	  echo "$(BIN)/python -m pip install -e tools/arm_emulator"; \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -e tools/arm_emulator; \
+	else \
+	  echo "WARNING: tools/arm_emulator/pyproject.toml not found; emulator not installed" >&2; \
+	fi
+	$(BIN)/python -m pip check
+	touch $@
+
+collection: $(COLLECTION_DIR)
+
+# A relative symlink: .build/collections/ansible_collections/mlops/autoscale -> the repository root.
+$(COLLECTION_DIR):
+	@mkdir -p $(dir $@)
+	ln -sfn ../../../.. $@
+
+# ---------------------------------------------------------------- tests
+
+# Unit tests import ansible_collections.mlops.autoscale.*: the collections root goes on
+# PYTHONPATH and pytest gets the tests through the collection symlink, so that (in importlib
+# mode) every test module is named ansible_collections.mlops.autoscale.tests.unit.<...>, as
+# under ansible-test units: same-named test files in different directories and relative
+# imports of test helpers both work, and no conftest.py is needed.
+units: venv collection
+	PYTHONPATH=$(COLLECTIONS) $(BIN)/python -m pytest -p no:cacheprovider --import-mode=importlib \
+	  -o consider_namespace_packages=true --rootdir $(COLLECTION_DIR) -q $(COLLECTION_DIR)/tests/unit $(PYTEST_ARGS)
+
+emulator-tests: venv
+	$(BIN)/python -m pytest -p no:cacheprovider -q tests/emulator $(PYTEST_ARGS)
+
+# Runs every tests/integration/targets/<name> against a fresh ARM emulator (see tests/integration/conftest.py).
+integration: venv collection
+	rm -rf tests/output/integration
+	PYTHONPATH=$(COLLECTIONS) $(BIN)/python -m pytest -p no:cacheprovider -v tests/integration $(PYTEST_ARGS)
+
+# ansible-test sanity in per-test virtual environments (ansible-test caches them under
+# ~/.ansible/test/venv), no ignore files. ansible-test resolves symlinks in the working
+# directory, so it runs in a copy of the files git lists (tracked + untracked, minus
+# .gitignore): .venv, .build and tests/output never reach it. The copy gets its own
+# git index so that ansible-test lists its files with git, not those of the outer repo.
+SANITY_DIR := $(BUILD)/sanity/ansible_collections/$(NAMESPACE)/$(NAME)
+
+sanity: venv
+	install -D -m 0644 hacking/get_pip_offline.py $(GET_PIP_CACHE)
+	$(BIN)/python hacking/export_tree.py $(CURDIR) $(SANITY_DIR)
+	cd $(SANITY_DIR) && git init -q . && git add -A
+	cd $(SANITY_DIR) && $(BIN)/ansible-test sanity --python 3.11 --venv --color no $(SANITY_ARGS)
+
+lint: venv collection
+	$(BIN)/ansible-lint --profile production
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+# Fails if any module's documentation does not render.
+doc: venv collection
+	@test -n "$(MODULES)" || { echo "no modules in plugins/modules" >&2; exit 1; }
+	@for m in $(MODULES); do \
+	  echo "ansible-doc $(NAMESPACE).$(NAME).$$m"; \
+	  $(BIN)/ansible-doc --json -t module $(NAMESPACE).$(NAME).$$m > $(BUILD)/doc-$$m.json; \
+	  $(BIN)/python hacking/check_doc_json.py $(NAMESPACE).$(NAME).$$m $(BUILD)/doc-$$m.json; \
+	  $(BIN)/ansible-doc -t module $(NAMESPACE).$(NAME).$$m > /dev/null; \
+	done
+
+# Cheap checks first, the slowest (sanity) last.
+test: changelog-lint build doc units emulator-tests lint integration sanity
+
+# ---------------------------------------------------------------- demo / build
+
+demo: venv collection
+	hacking/with-emulator.sh --state-dir $(BUILD)/demo-state -- $(BIN)/ansible-playbook playbooks/demo.yml
+
+build: venv
+	@mkdir -p $(BUILD)/dist
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist .
+
+clean:
+	rm -rf $(BUILD) tests/output .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV)
