@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import configparser
+import hashlib
 import json
 import os
 import shutil
@@ -52,6 +53,9 @@ KNOWN_CLOUDS = {
                           "https://management.core.usgovcloudapi.net/", "https://portal.azure.us/", "core.usgovcloudapi.net"),
 }
 
+METADATA_HINT = ("cloud_environment must be a cloud name or the ARM metadata discovery URL of the cloud's own Resource Manager "
+                 "(https://<resource manager>/metadata/endpoints?api-version=2022-09-01).")
+
 CREDENTIAL_FILE = os.path.join("~", ".azure", "credentials")
 CLI_PROFILE_FILE = os.path.join("~", ".azure", "azureProfile.json")
 
@@ -69,6 +73,13 @@ class Cloud:
         self.custom = custom
 
     @property
+    def ml_cloud_name(self):
+        """The name azure-ai-ml registers this cloud under: tied to its endpoints, as its registry never overwrites a name."""
+        if not self.custom:
+            return self.name
+        return "{0}-{1}".format(self.name, hashlib.sha256(self.resource_manager.encode("utf-8")).hexdigest()[:12])
+
+    @property
     def arm_scope(self):
         """The OAuth2 scope of Azure Resource Manager in this cloud."""
         return self.audience.rstrip("/") + "/.default"
@@ -77,6 +88,9 @@ class Cloud:
 def _cloud_from_metadata(url, document):
     """Pick the cloud that a metadata discovery document describes for ``url``."""
     clouds = document if isinstance(document, list) else [document]
+    if not clouds or not all(isinstance(entry, dict) for entry in clouds):
+        raise AutoscaleError("load the cloud metadata from {0}".format(url), "the document is not a cloud object or a list of them",
+                             code="InvalidCloudMetadata", hint=METADATA_HINT)
     host = urlsplit(url).netloc.lower()
     chosen = None
     for entry in clouds:
@@ -87,16 +101,18 @@ def _cloud_from_metadata(url, document):
         if len(clouds) != 1:
             raise AutoscaleError("load the cloud metadata from {0}".format(url),
                                  "the document lists {0} clouds and none has this host as resourceManager".format(len(clouds)),
-                                 code="InvalidCloudMetadata", hint="Give the metadata URL of the cloud's own Resource Manager.")
+                                 code="InvalidCloudMetadata", hint=METADATA_HINT)
         chosen = clouds[0]
     try:
         auth = chosen["authentication"]
-        return Cloud(chosen["name"], chosen["resourceManager"], auth["loginEndpoint"], auth["audiences"][0],
+        audiences = auth["audiences"]
+        if not isinstance(audiences, list) or not audiences or not isinstance(audiences[0], str):
+            raise TypeError("authentication.audiences is not a list of URLs")
+        return Cloud(chosen["name"], chosen["resourceManager"], auth["loginEndpoint"], audiences[0],
                      chosen.get("portal", chosen["resourceManager"]), chosen.get("suffixes", {}).get("storage", ""), True)
-    except (KeyError, IndexError, TypeError) as exc:
-        raise AutoscaleError("load the cloud metadata from {0}".format(url), "missing key {0}".format(exc),
-                             code="InvalidCloudMetadata",
-                             hint="cloud_environment must be a cloud name or an ARM metadata discovery URL.") from exc
+    except (KeyError, TypeError) as exc:
+        raise AutoscaleError("load the cloud metadata from {0}".format(url), "invalid document: {0}".format(exc),
+                             code="InvalidCloudMetadata", hint=METADATA_HINT) from exc
 
 
 def resolve_cloud(value):
@@ -115,8 +131,7 @@ def resolve_cloud(value):
         response.raise_for_status()
         document = response.json()
     except ValueError as exc:
-        raise AutoscaleError(action, "the response is not JSON", code="InvalidCloudMetadata",
-                             hint="cloud_environment must be an ARM metadata discovery URL.") from exc
+        raise AutoscaleError(action, "the response is not JSON", code="InvalidCloudMetadata", hint=METADATA_HINT) from exc
     except requests.RequestException as exc:
         raise AutoscaleError(action, str(exc), code="CloudMetadataUnavailable",
                              hint="Check the URL and the network; for a private CA point REQUESTS_CA_BUNDLE at it.") from exc
@@ -270,7 +285,7 @@ class Session:
             with azure_errors("load azure-ai-ml"):
                 from azure.ai.ml import MLClient  # pylint: disable=import-outside-toplevel
             cloud = self.cloud
-            kwargs = {"enable_telemetry": False, "show_progress": False, "cloud": cloud.name}
+            kwargs = {"enable_telemetry": False, "show_progress": False, "cloud": cloud.ml_cloud_name}
             kwargs.update({k: v for k, v in self._client_kwargs().items() if k != "credential_scopes"})
             if cloud.custom:
                 kwargs["cloud_metadata"] = {

@@ -117,10 +117,13 @@ def from_exception(action, exc):
     if "CredentialUnavailableError" in names:
         return AutoscaleError(action, str(exc), code="CredentialUnavailable", hint=AUTH_HINT)
     if "ClientAuthenticationError" in names and getattr(exc, "status_code", None) is None:
-        text = str(exc)
+        text = str(exc).strip()
         match = _AADSTS.search(text)
-        return AutoscaleError(action, text.strip().splitlines()[0] if text.strip() else kind,
-                              code=match.group(1) if match else "AuthenticationFailed", status=401, hint=AUTH_HINT)
+        message = text.splitlines()[0] if text else kind
+        if match:
+            # azure-identity says "Authentication failed: AADSTSnnn: ..."; the code is given separately.
+            message = message[message.index(match.group(1)) + len(match.group(1)):].lstrip(": ") or message
+        return AutoscaleError(action, message, code=match.group(1) if match else "AuthenticationFailed", status=401, hint=AUTH_HINT)
     if "HttpResponseError" in names:
         code, status, message = _http_error_parts(exc)
         return AutoscaleError(action, message, code=code, status=status, hint=hint_for(code, status))

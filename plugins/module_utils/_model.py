@@ -441,8 +441,8 @@ def build_profile(params, target, field):
 
 def _profile_from_wire(raw, target, field):
     capacity = raw.get("capacity") or {}
-    profile = {"name": raw.get("name"), "capacity": {key: _integer(capacity.get(key), "{0}.capacity.{1}".format(field, key))
-                                                      for key in ("minimum", "maximum", "default")}}
+    limits = {key: _integer(capacity.get(key), "{0}.capacity.{1}".format(field, key)) for key in ("minimum", "maximum", "default")}
+    profile = {"name": raw.get("name"), "capacity": limits}
     fixed, recurrence = raw.get("fixedDate"), raw.get("recurrence")
     if fixed:
         profile["fixed_date"] = {"time_zone": _time_zone_as_read(fixed.get("timeZone")),

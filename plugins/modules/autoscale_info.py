@@ -18,7 +18,7 @@ description:
     Learning call; a name that matches no setting gives an empty list.
   - Webhook URIs are returned with their signatures masked.
 author:
-  - mlops.autoscale contributors
+  - mlops.autoscale developers (@mlops-autoscale)
 options:
   resource_group:
     description:
@@ -142,7 +142,7 @@ autoscale_settings:
       type: dict
     profiles:
       description:
-        - The profiles, with portal/CLI end profiles folded into RV(autoscale_settings[].profiles[].recurrence.end).
+        - The profiles, with portal/CLI end profiles folded into C(recurrence.end).
         - Each has C(name), C(capacity) (C(minimum), C(maximum), C(default) as integers), C(rules), and at most one of
           C(recurrence) (C(days), C(time_zone), C(start), C(end)) and C(fixed_date) (C(time_zone), C(start), C(end)).
         - Each rule has C(metric_name), C(metric_resource) (V(deployment), V(endpoint) or an id), C(metric_resource_uri),

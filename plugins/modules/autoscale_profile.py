@@ -17,7 +17,7 @@ description:
   - Other profiles, notifications, tags and the enabled state of the setting are left alone. At most one write; none when
     the profile already matches.
 author:
-  - mlops.autoscale contributors
+  - mlops.autoscale developers (@mlops-autoscale)
 options:
   name:
     description: The name of the profile.

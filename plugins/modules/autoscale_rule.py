@@ -19,7 +19,7 @@ description:
   - Other rules and profiles, notifications, tags and the enabled state are left alone. At most one write; none when the
     rule already matches, including rules written by the portal or the Azure CLI.
 author:
-  - mlops.autoscale contributors
+  - mlops.autoscale developers (@mlops-autoscale)
 options:
   profile:
     description: The profile of the rule. If not set, the default profile (the one without a schedule).

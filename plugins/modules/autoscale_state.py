@@ -18,7 +18,7 @@ description:
     (other profiles, dimensions, predictive policy, fields this collection does not model) is kept.
   - Makes at most one write, and none when the setting already matches.
 author:
-  - mlops.autoscale contributors
+  - mlops.autoscale developers (@mlops-autoscale)
 options:
   setting_name:
     description:
@@ -46,7 +46,7 @@ options:
     default: true
   purge_profiles:
     description:
-      - Whether profiles not in O(profiles) are removed (V(true): O(profiles) is the whole policy), or left alone (V(false)).
+      - Whether profiles not in O(profiles) are removed (V(true), O(profiles) is the whole policy) or left alone (V(false)).
       - Only applies when O(profiles) is set. The rules of a profile in O(profiles) are replaced when it sets C(rules).
     type: bool
     default: true
@@ -150,7 +150,7 @@ autoscale_setting:
     resource_group: rg-ml-prod
     location: eastus
     enabled: true
-    target_id: /subscriptions/0000/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/ws-prod/onlineEndpoints/ep-fraud/deployments/blue
+    target_id: /subscriptions/0000/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/ep/deployments/blue
     notifications: null
     tags: {}
     profiles:
@@ -163,8 +163,7 @@ from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import WriteManager
-from ansible_collections.mlops.autoscale.plugins.module_utils._specs import (NOTIFICATIONS_SPEC, TARGET_CONSTRAINTS,
-                                                                                common_write_spec, profiles_spec)
+from ansible_collections.mlops.autoscale.plugins.module_utils._specs import NOTIFICATIONS_SPEC, TARGET_CONSTRAINTS, common_write_spec, profiles_spec
 
 
 def build_spec():

@@ -113,7 +113,7 @@ def _mutate(body, case, target):
     elif case == "too-many-profiles":
         props["profiles"] = [dict(copy.deepcopy(profile), name="p%d" % i) for i in range(21)]
     elif case == "too-many-rules":
-        profile["rules"] = [copy.deepcopy(rule) for _ in range(11)]
+        profile["rules"] = [copy.deepcopy(rule) for _copy in range(11)]
     elif case == "min-gt-default":
         profile["capacity"] = {"minimum": "6", "maximum": "10", "default": "5"}
     elif case == "default-gt-max":

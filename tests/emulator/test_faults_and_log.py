@@ -38,7 +38,7 @@ def test_fault_response_shapes(http, env, emulator):
     emulator.set_faults([{"action": "status", "status": 429, "retry_after": 7, "count": 1},
                          {"action": "status", "status": 503, "retry_after": 2, "count": 1},
                          {"action": "status", "status": 500, "count": 1}])
-    first, second, third, fourth = (http.call("GET", path) for _ in range(4))
+    first, second, third, fourth = (http.call("GET", path) for _call in range(4))
     assert (first.status_code, first.json()["error"]["code"], first.headers["Retry-After"]) == (429, "TooManyRequests", "7")
     assert (second.status_code, second.json()["error"]["code"], second.headers["Retry-After"]) == (503, "ServiceUnavailable", "2")
     assert (third.status_code, third.json()["error"]["code"]) == (500, "InternalServerError") and "Retry-After" not in third.headers
@@ -49,7 +49,7 @@ def _pattern(http, env, emulator, seed):
     emulator.clear_faults()
     emulator.set_faults([{"action": "status", "status": 503, "rate": 0.5, "seed": seed, "path": "resourcegroups/rg-ml-dev$"}])
     path = "/subscriptions/%s/resourcegroups/rg-ml-dev" % env["AZURE_SUBSCRIPTION_ID"]
-    return [http.call("GET", path, api_version="2021-04-01").status_code for _ in range(20)]
+    return [http.call("GET", path, api_version="2021-04-01").status_code for _call in range(20)]
 
 
 def test_rate_rules_are_deterministic(http, env, emulator):
@@ -64,7 +64,7 @@ def test_rate_rules_are_deterministic(http, env, emulator):
 def test_rate_and_count_combine(http, env, emulator):
     emulator.set_faults([{"action": "status", "status": 500, "rate": 0.5, "seed": 3, "count": 2, "methods": ["GET"]}])
     path = "/subscriptions/%s/resourcegroups/rg-ml-dev" % env["AZURE_SUBSCRIPTION_ID"]
-    statuses = [http.call("GET", path, api_version="2021-04-01").status_code for _ in range(30)]
+    statuses = [http.call("GET", path, api_version="2021-04-01").status_code for _call in range(30)]
     assert statuses.count(500) == 2
 
 
