@@ -11,7 +11,8 @@ import pytest
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._diff import compare
 from ansible_collections.mlops.autoscale.tests.unit.plugins.module_utils.model_data import (
-    CPU_IN, CPU_OUT, DEPLOYMENT_ID, HOOK, TARGET, build_profiles)
+    CPU_IN, CPU_OUT, DEPLOYMENT_ID, HOOK, TARGET, build_profiles,
+)
 
 
 def rule(**changes):

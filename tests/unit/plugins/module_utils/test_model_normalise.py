@@ -12,7 +12,8 @@ from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._diff import compare
 
 from ansible_collections.mlops.autoscale.tests.unit.plugins.module_utils.model_data import (
-    CPU_OUT, DEPLOYMENT_ID, ENDPOINT_ID, PORTAL_POLICY, TARGET, build_profiles)
+    CPU_OUT, DEPLOYMENT_ID, ENDPOINT_ID, PORTAL_POLICY, TARGET, build_profiles,
+)
 
 
 def test_ids():

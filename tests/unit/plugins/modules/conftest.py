@@ -1,0 +1,103 @@
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Fixtures of the module tests: one ARM emulator per test file, the client environment pointing at it."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+import requests
+
+from arm_emulator.testing import EmulatorProcess
+
+AUTOSCALE_API = "2022-10-01"
+
+
+class Arm:
+    """Raw HTTPS calls to the emulator as a principal (for setup, cleanup and the cases the modules cannot express)."""
+
+    def __init__(self, emulator, client_id=None):
+        self.emulator = emulator
+        self.session = requests.Session()
+        self.session.verify = emulator.env["REQUESTS_CA_BUNDLE"]
+        self.token = emulator.token(client_id or emulator.env["AZURE_CLIENT_ID"])
+
+    def call(self, method, path, body=None, api_version=AUTOSCALE_API):
+        url = path if path.startswith("https://") else self.emulator.base_url + path
+        params = {"api-version": api_version} if api_version else None
+        return self.session.request(method, url, json=body, params=params, timeout=30,
+                                    headers={"Authorization": "Bearer " + self.token})
+
+    def settings(self):
+        """Every autoscale setting of the subscription (all pages)."""
+        items = []
+        url = "/subscriptions/{0}/providers/microsoft.insights/autoscalesettings".format(self.emulator.env["AZURE_SUBSCRIPTION_ID"])
+        first = True
+        while url:
+            response = self.call("GET", url, api_version=AUTOSCALE_API if first else None)
+            response.raise_for_status()
+            data = response.json()
+            items.extend(data["value"])
+            url, first = data.get("nextLink"), False
+        return items
+
+
+def _forget_cloud(name):
+    """azure-ai-ml registers a custom cloud once per process and never updates it: drop the previous emulator's."""
+    from azure.ai.ml import _azure_environments  # pylint: disable=import-outside-toplevel
+    _azure_environments._environments.pop(name, None)  # pylint: disable=protected-access
+    os.environ.pop("AZUREML_CURRENT_CLOUD", None)
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    """An emulator for the test file (HTTPS on 127.0.0.1, default seed)."""
+    emu = EmulatorProcess.start(tmp_path_factory.mktemp("arm-emulator"))
+    _forget_cloud(emu.env["cloud_name"])
+    try:
+        yield emu
+    finally:
+        emu.stop()
+        _forget_cloud(emu.env["cloud_name"])
+
+
+@pytest.fixture(scope="module")
+def arm(emulator):
+    """Raw client as the writer principal."""
+    return Arm(emulator)
+
+
+@pytest.fixture
+def deployment(emulator):
+    """Factory: the env.json entry of a deployment."""
+    def _find(endpoint="ep-fraud", name="blue"):
+        return next(item for item in emulator.env["deployments"] if item["endpoint"] == endpoint and item["name"] == name)
+    return _find
+
+
+@pytest.fixture(autouse=True)
+def azure_env(emulator, arm, monkeypatch, tmp_path):
+    """The client environment of env.json (options fall back to it), a private HOME, no sleeping, a clean emulator."""
+    for key, value in emulator.client_env().items():
+        monkeypatch.setenv(key, value)
+    for key in ("AZURE_CLIENT_SECRET", "AZURE_TENANT_ID", "AZURE_PROFILE", "ANSIBLE_AZURE_AUTH_SOURCE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(time, "sleep", lambda _seconds: None)
+    emulator.clear_faults()
+    emulator.clear_requests()
+    yield emulator.env
+    emulator.clear_faults()
+    for setting in arm.settings():
+        arm.call("DELETE", setting["id"])
+    emulator.clear_requests()
+
+
+@pytest.fixture
+def target_args():
+    """Module options naming the seeded ep-fraud/blue deployment."""
+    return {"resource_group": "rg-ml-prod", "workspace": "ws-prod", "endpoint": "ep-fraud", "deployment": "blue"}

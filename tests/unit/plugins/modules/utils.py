@@ -1,0 +1,83 @@
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Helpers to run a module's main() in-process (as in community.internal_test_tools)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from unittest.mock import patch
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+
+@contextlib.contextmanager
+def set_module_args(args):
+    """Expose ``args`` to the AnsibleModule created inside the block."""
+    args = dict(args)
+    args.setdefault("_ansible_remote_tmp", "/tmp")
+    args.setdefault("_ansible_keep_remote_files", False)
+    try:
+        from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
+    except ImportError:  # ansible-core < 2.19, before data tagging: the only case for patching _ANSIBLE_ARGS
+        with patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))):
+            yield
+        return
+    with patch_module_args(args):
+        yield
+
+
+class AnsibleExitJson(Exception):
+    """Raised by the exit_json replacement; ``args[0]`` is the result."""
+
+
+class AnsibleFailJson(Exception):
+    """Raised by the fail_json replacement; ``args[0]`` is the result."""
+
+
+def exit_json(*args, **kwargs):  # pylint: disable=unused-argument
+    """Replacement for AnsibleModule.exit_json."""
+    kwargs.setdefault("changed", False)
+    raise AnsibleExitJson(kwargs)
+
+
+def fail_json(*args, **kwargs):  # pylint: disable=unused-argument
+    """Replacement for AnsibleModule.fail_json."""
+    kwargs["failed"] = True
+    raise AnsibleFailJson(kwargs)
+
+
+@contextlib.contextmanager
+def patched_module():
+    """Patch exit_json/fail_json onto AnsibleModule for the block."""
+    with patch.multiple(basic.AnsibleModule, exit_json=exit_json, fail_json=fail_json):
+        yield
+
+
+def extract_warnings_texts(result):
+    """The warnings of a result as strings (2.19 warnings may be objects)."""
+    texts = []
+    for warning in result.get("warnings") or []:
+        if not isinstance(warning, (str, dict)):
+            try:
+                texts.append(warning.event.msg)
+                continue
+            except AttributeError:
+                pass
+        texts.append(warning)
+    return texts
+
+
+def run_module(module, args):
+    """Run ``module.main()`` with ``args``; return (exception type, result dict)."""
+    with set_module_args(args), patched_module():
+        try:
+            module.main()
+        except AnsibleExitJson as exc:
+            return AnsibleExitJson, exc.args[0]
+        except AnsibleFailJson as exc:
+            return AnsibleFailJson, exc.args[0]
+    raise AssertionError("the module returned without exit_json or fail_json")
