@@ -68,6 +68,7 @@ unset IDENTITY_ENDPOINT MSI_ENDPOINT IDENTITY_HEADER IMDS_ENDPOINT MSI_SECRET 2>
 "$PYTHON" -m arm_emulator "${serve_args[@]}" >>"$log_file" 2>&1 &
 emulator_pid=$!
 
+# shellcheck disable=SC2329  # invoked by the EXIT trap below
 stop_emulator() {
     if kill -0 "$emulator_pid" 2>/dev/null; then
         kill -TERM "$emulator_pid" 2>/dev/null || true
