@@ -63,6 +63,16 @@ options:
       - For a cloud whose TLS certificates come from a private CA, point the E(REQUESTS_CA_BUNDLE) environment variable at
         the CA bundle.
     type: str
+  cache:
+    description:
+      - Whether module runs share an on-disk cache (in C($XDG_CACHE_HOME/mlops.autoscale), else C(~/.cache/mlops.autoscale),
+        or E(MLOPS_AUTOSCALE_CACHE_DIR)) of the cloud metadata document, of workspace/endpoint/deployment name
+        resolutions (for an hour) and of access tokens, so that a fleet run asks Entra ID for a handful of tokens instead of
+        one per task.
+      - Tokens are stored encrypted (AES-GCM) with a key derived from the client secret that obtained them, in files only
+        the user can read; they are never written in clear. Only service principal tokens are cached.
+    type: bool
+    default: true
   retry_total:
     description:
       - How many times one request is retried on throttling (HTTP 429, honouring C(Retry-After)), server errors

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.mlops.autoscale.plugins.module_utils._azure import azure_errors
+from ansible_collections.mlops.autoscale.plugins.module_utils._azure import LOOKUP_TTL, azure_errors
+from ansible_collections.mlops.autoscale.plugins.module_utils._cache import cache_key
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 
 
@@ -100,21 +101,38 @@ class OnlineDeployments:
     def __init__(self, session):
         self.session = session
 
+    def _lookup(self, kind, names, fetch):
+        """A lookup through azure-ai-ml, reused by later module runs for LOOKUP_TTL (ids are derived from names)."""
+        key = cache_key(self.session.cloud.resource_manager, kind, *names)
+        value = self.session.cache.get("resolved", key)
+        if value is None:
+            value = fetch()
+            self.session.cache.put("resolved", key, value, LOOKUP_TTL)
+        return value
+
     def get(self, resource_group, workspace, endpoint, deployment, subscription_id=None):
         """One deployment: its id and names. Fails naming what was looked up when any part is missing."""
         subscription_id = subscription_id or self.session.subscription_id
-        client = self.session.ml_client(resource_group, workspace, subscription_id)
         what = "find online deployment {0!r} of endpoint {1!r} in workspace {2!r} (resource group {3!r}, subscription {4})".format(
             deployment, endpoint, workspace, resource_group, subscription_id)
-        with azure_errors(what):
-            entity = client.online_deployments.get(deployment, endpoint)
-        return _deployment_record(entity, subscription_id, resource_group, workspace, endpoint)
+
+        def fetch():
+            client = self.session.ml_client(resource_group, workspace, subscription_id)
+            with azure_errors(what):
+                entity = client.online_deployments.get(deployment, endpoint)
+            return _deployment_record(entity, subscription_id, resource_group, workspace, endpoint)
+        return self._lookup("deployment", (subscription_id, resource_group, workspace, endpoint, deployment), fetch)
 
     def endpoint_location(self, resource_group, workspace, endpoint, subscription_id=None):
         """The Azure region of an online endpoint (new autoscale settings are created there)."""
-        client = self.session.ml_client(resource_group, workspace, subscription_id)
-        with azure_errors("find online endpoint {0!r} in workspace {1!r} (resource group {2!r})".format(endpoint, workspace, resource_group)):
-            return client.online_endpoints.get(endpoint).location
+        subscription_id = subscription_id or self.session.subscription_id
+        what = "find online endpoint {0!r} in workspace {1!r} (resource group {2!r})".format(endpoint, workspace, resource_group)
+
+        def fetch():
+            client = self.session.ml_client(resource_group, workspace, subscription_id)
+            with azure_errors(what):
+                return client.online_endpoints.get(endpoint).location
+        return self._lookup("location", (subscription_id, resource_group, workspace, endpoint), fetch)
 
     def list(self, resource_group, workspace, endpoint=None, subscription_id=None):
         """Every deployment of a workspace, or of one of its endpoints."""

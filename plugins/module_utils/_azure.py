@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
+from ansible_collections.mlops.autoscale.plugins.module_utils._cache import (
+    HAS_CRYPTOGRAPHY, CachingCredential, DiskCache, NoCache, cache_key, default_directory,
+)
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError, from_exception
 
 SDK_IMPORT_ERROR = None
@@ -39,6 +42,7 @@ AZURE_AUTH_SPEC = {
     "tenant": {"type": "str", "fallback": (env_fallback, ["AZURE_TENANT", "AZURE_TENANT_ID"])},
     "profile": {"type": "str", "fallback": (env_fallback, ["AZURE_PROFILE"])},
     "cloud_environment": {"type": "str", "fallback": (env_fallback, ["AZURE_CLOUD_ENVIRONMENT"])},
+    "cache": {"type": "bool", "default": True},
     "retry_total": {"type": "int", "default": 6},
     "retry_timeout": {"type": "int", "default": 300},
 }
@@ -55,6 +59,9 @@ KNOWN_CLOUDS = {
 
 METADATA_HINT = ("cloud_environment must be a cloud name or the ARM metadata discovery URL of the cloud's own Resource Manager "
                  "(https://<resource manager>/metadata/endpoints?api-version=2022-09-01).")
+
+#: How long a cloud's metadata document and a resolved deployment are reused by later module runs.
+LOOKUP_TTL = 3600
 
 CREDENTIAL_FILE = os.path.join("~", ".azure", "credentials")
 CLI_PROFILE_FILE = os.path.join("~", ".azure", "azureProfile.json")
@@ -115,7 +122,7 @@ def _cloud_from_metadata(url, document):
                              code="InvalidCloudMetadata", hint=METADATA_HINT) from exc
 
 
-def resolve_cloud(value):
+def resolve_cloud(value, cache=None):
     """A Cloud from a cloud name (AzureCloud, AzureChinaCloud, AzureUSGovernment) or a metadata discovery URL."""
     value = value or "AzureCloud"
     if value.lower() in KNOWN_CLOUDS:
@@ -125,6 +132,10 @@ def resolve_cloud(value):
         raise AutoscaleError("resolve cloud_environment", "unknown cloud {0!r}".format(value), code="UnknownCloud",
                              hint="Use AzureCloud, AzureChinaCloud, AzureUSGovernment or a metadata discovery URL "
                                   "(https://<resource manager>/metadata/endpoints?api-version=2022-09-01).")
+    cache = cache or NoCache()
+    document = cache.get("clouds", cache_key(value))
+    if document is not None:
+        return _cloud_from_metadata(value, document)
     action = "load the cloud metadata from {0}".format(value)
     try:
         response = requests.get(value, timeout=30)
@@ -135,7 +146,9 @@ def resolve_cloud(value):
     except requests.RequestException as exc:
         raise AutoscaleError(action, str(exc), code="CloudMetadataUnavailable",
                              hint="Check the URL and the network; for a private CA point REQUESTS_CA_BUNDLE at it.") from exc
-    return _cloud_from_metadata(value, document)
+    cloud = _cloud_from_metadata(value, document)
+    cache.put("clouds", cache_key(value), document, LOOKUP_TTL)
+    return cloud
 
 
 @contextmanager
@@ -198,12 +211,13 @@ class Session:
         self._subscription_id = params.get("subscription_id")
         self._monitor = None
         self._ml_clients = {}
+        self.cache = DiskCache(default_directory()) if params.get("cache") else NoCache()
 
     @property
     def cloud(self):
         """The resolved cloud."""
         if self._cloud is None:
-            self._cloud = resolve_cloud(self.params.get("cloud_environment"))
+            self._cloud = resolve_cloud(self.params.get("cloud_environment"), self.cache)
         return self._cloud
 
     def _service_principal(self, client_id, secret, tenant):
@@ -216,7 +230,10 @@ class Session:
         kwargs = {"authority": self.cloud.login_endpoint}
         if self.cloud.custom:
             kwargs["disable_instance_discovery"] = True
-        return ClientSecretCredential(tenant, client_id, secret, **kwargs)
+        credential = ClientSecretCredential(tenant, client_id, secret, **kwargs)
+        if isinstance(self.cache, NoCache) or not HAS_CRYPTOGRAPHY:
+            return credential
+        return CachingCredential(credential, secret, (self.cloud.login_endpoint, tenant, client_id), self.cache)
 
     def _build_credential(self):
         params = self.params
@@ -282,6 +299,9 @@ class Session:
         """An azure-ai-ml MLClient for a workspace (imported on first use: it is slow to import)."""
         key = (subscription_id or self.subscription_id, resource_group, workspace)
         if key not in self._ml_clients:
+            # The cloud is resolved once, from cloud_environment, and handed over explicitly: without this azure-ai-ml
+            # would fetch the metadata document again from ARM_CLOUD_METADATA_URL several times per client.
+            os.environ.pop("ARM_CLOUD_METADATA_URL", None)
             with azure_errors("load azure-ai-ml"):
                 from azure.ai.ml import MLClient  # pylint: disable=import-outside-toplevel
             cloud = self.cloud

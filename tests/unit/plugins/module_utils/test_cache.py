@@ -1,0 +1,138 @@
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import time
+
+from azure.core.credentials import AccessToken
+
+from ansible_collections.mlops.autoscale.plugins.module_utils._cache import (
+    TOKEN_MARGIN, CachingCredential, DiskCache, NoCache, cache_key, default_directory,
+)
+
+SECRET = "s3cr3t-value-that-must-never-be-on-disk"
+TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.payload.signature-that-must-not-be-on-disk"
+SCOPE = "https://management.example.test/.default"
+
+
+class CountingCredential:
+    """A credential that mints a new token each time and counts the calls."""
+
+    def __init__(self, lifetime=3600):
+        self.calls = 0
+        self.lifetime = lifetime
+
+    def get_token(self, *scopes, **kwargs):
+        self.calls += 1
+        return AccessToken("{0}-{1}".format(TOKEN, self.calls), int(time.time()) + self.lifetime)
+
+    def close(self):
+        self.calls = -1
+
+
+def all_bytes(directory):
+    content = b""
+    for folder, _dirs, files in os.walk(directory):
+        for name in files:
+            with open(os.path.join(folder, name), "rb") as handle:
+                content += handle.read()
+    return content
+
+
+def test_disk_cache_round_trip_expiry_and_permissions(tmp_path):
+    cache = DiskCache(str(tmp_path / "cache"))
+    cache.put("clouds", "k", {"a": 1}, ttl=60)
+    assert cache.get("clouds", "k") == {"a": 1}
+    assert cache.get("clouds", "other") is None
+    folder = tmp_path / "cache" / "clouds"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "k.json").stat().st_mode) == 0o600
+    cache.put("clouds", "old", {"a": 2}, ttl=-1)
+    assert cache.get("clouds", "old") is None
+
+
+def test_disk_cache_ignores_unreadable_entries_and_unwritable_directories(tmp_path):
+    cache = DiskCache(str(tmp_path))
+    (tmp_path / "clouds").mkdir()
+    (tmp_path / "clouds" / "bad.json").write_text("{not json")
+    assert cache.get("clouds", "bad") is None
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    DiskCache(str(blocked)).put("clouds", "k", {}, ttl=60)  # a cache that cannot be written is only slower
+
+
+def test_default_directory(monkeypatch, tmp_path):
+    monkeypatch.setenv("MLOPS_AUTOSCALE_CACHE_DIR", str(tmp_path / "explicit"))
+    assert default_directory() == str(tmp_path / "explicit")
+    monkeypatch.delenv("MLOPS_AUTOSCALE_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_directory() == str(tmp_path / "xdg" / "mlops.autoscale")
+
+
+def test_cache_key_is_stable_and_distinct():
+    assert cache_key("a", "b") == cache_key("a", "b")
+    assert cache_key("a", "b") != cache_key("ab")
+    assert len(cache_key("x")) == 64
+
+
+def test_tokens_are_reused_across_processes_and_encrypted(tmp_path):
+    first = CountingCredential()
+    token = CachingCredential(first, SECRET, ("login", "tenant", "client"), DiskCache(str(tmp_path))).get_token(SCOPE)
+    assert first.calls == 1
+    second = CountingCredential()  # a later module run: a new process, a new credential
+    again = CachingCredential(second, SECRET, ("login", "tenant", "client"), DiskCache(str(tmp_path))).get_token(SCOPE)
+    assert second.calls == 0 and again.token == token.token
+    on_disk = all_bytes(tmp_path)
+    assert TOKEN.encode() not in on_disk and SECRET.encode() not in on_disk
+    json.loads(on_disk)  # one JSON entry: nonce and sealed bytes only
+
+
+def test_another_secret_cannot_use_the_cached_token(tmp_path):
+    CachingCredential(CountingCredential(), SECRET, ("login", "tenant", "client"), DiskCache(str(tmp_path))).get_token(SCOPE)
+    wrong = CountingCredential()
+    CachingCredential(wrong, "another secret", ("login", "tenant", "client"), DiskCache(str(tmp_path))).get_token(SCOPE)
+    assert wrong.calls == 1
+
+
+def test_tampered_entries_are_not_used(tmp_path):
+    CachingCredential(CountingCredential(), SECRET, ("i",), DiskCache(str(tmp_path))).get_token(SCOPE)
+    path = next((tmp_path / "tokens").iterdir())
+    entry = json.loads(path.read_text())
+    sealed = bytearray(bytes.fromhex(entry["value"]["sealed"]))
+    sealed[0] ^= 1
+    entry["value"]["sealed"] = bytes(sealed).hex()
+    path.write_text(json.dumps(entry))
+    fresh = CountingCredential()
+    CachingCredential(fresh, SECRET, ("i",), DiskCache(str(tmp_path))).get_token(SCOPE)
+    assert fresh.calls == 1
+
+
+def test_tokens_near_expiry_are_refreshed(tmp_path):
+    short = CountingCredential(lifetime=TOKEN_MARGIN - 10)
+    caching = CachingCredential(short, SECRET, ("i",), DiskCache(str(tmp_path)))
+    caching.get_token(SCOPE)
+    caching.get_token(SCOPE)
+    assert short.calls == 2
+
+
+def test_scopes_identities_and_claims_are_kept_apart(tmp_path):
+    inner = CountingCredential()
+    caching = CachingCredential(inner, SECRET, ("i",), DiskCache(str(tmp_path)))
+    caching.get_token(SCOPE)
+    caching.get_token("https://other.example.test/.default")
+    caching.get_token(SCOPE, claims='{"access_token": {}}')
+    CachingCredential(inner, SECRET, ("j",), DiskCache(str(tmp_path))).get_token(SCOPE)
+    assert inner.calls == 4
+    caching.close()
+    assert inner.calls == -1
+
+
+def test_no_cache_stores_nothing():
+    cache = NoCache()
+    cache.put("tokens", "k", {"a": 1}, 60)
+    assert cache.get("tokens", "k") is None
