@@ -47,7 +47,13 @@ options:
   purge_profiles:
     description:
       - Whether profiles not in O(profiles) are removed (V(true), O(profiles) is the whole policy) or left alone (V(false)).
-      - Only applies when O(profiles) is set. The rules of a profile in O(profiles) are replaced when it sets C(rules).
+      - Only applies when O(profiles) is set.
+    type: bool
+    default: true
+  purge_rules:
+    description:
+      - For a profile in O(profiles) that sets C(rules), whether its rules become exactly those (V(true)), or those are added
+        and updated in place by their identity while other rules are kept (V(false)).
     type: bool
     default: true
 extends_documentation_fragment:
@@ -177,6 +183,7 @@ def build_spec():
         "purge_tags": {"type": "bool", "default": True},
         "profiles": profiles_spec(),
         "purge_profiles": {"type": "bool", "default": True},
+        "purge_rules": {"type": "bool", "default": True},
     })
     return spec
 
@@ -199,7 +206,7 @@ class StateManager(WriteManager):
             raise ValueError("profiles: a new autoscale setting needs at least one profile (Azure requires 1 to 20).")
         return _model.apply_setting(have or self.skeleton(target), enabled=params["enabled"], notifications=notifications,
                                     tags=params["tags"], purge_tags=params["purge_tags"], profiles=profiles,
-                                    purge_profiles=params["purge_profiles"])
+                                    purge_profiles=params["purge_profiles"], purge_rules=params["purge_rules"])
 
 
 def main():
