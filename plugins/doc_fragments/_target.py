@@ -55,4 +55,13 @@ options:
         drawing warnings.
     type: bool
     default: false
+  write_verify_delay:
+    description:
+      - Seconds to wait after a write before reading the setting back to verify it.
+      - Autoscale settings have no ETag, so the last writer wins. If a concurrent writer (another play, the portal, a
+        pipeline) replaced the setting with a body that lacks this task's change, the task is applied again on the new
+        state, up to 3 writes in all, and otherwise fails with C(ConcurrentModification). The delay covers writers that
+        read the setting before this task's write and write it back just after.
+    type: float
+    default: 1.0
 """

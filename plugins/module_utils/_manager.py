@@ -8,10 +8,17 @@
 
 from __future__ import annotations
 
+import time
+
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._api import AutoscaleSettings, OnlineDeployments
 from ansible_collections.mlops.autoscale.plugins.module_utils._diff import compare
+from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 from ansible_collections.mlops.autoscale.plugins.module_utils._lint import lint_setting
+
+
+#: How many times a task writes when concurrent writers keep replacing its change.
+WRITE_ATTEMPTS = 3
 
 
 class Target:
@@ -71,8 +78,19 @@ class WriteManager:
                 self.module.fail_json(msg="Policy lint {0} (strict: true): {1}".format(lint["code"], text), lint=lint)
             self.module.warn("Policy lint {0}: {1}".format(lint["code"], text))
 
+    def _desired_or_fail(self, have, target):
+        """``desired`` checked against the service limits; bad input fails here, before any write."""
+        try:
+            want = self.desired(have, target)
+            if want is not None:
+                _model.validate_setting(want)
+        except ValueError as error:
+            # Paths of top-level options come without a parent: ".threshold" -> "threshold".
+            self.module.fail_json(msg=str(error).lstrip("."))
+        return want
+
     def run(self):
-        """Converge the setting; at most one write. Returns the module result."""
+        """Converge the setting: one write when it differs (re-applied only after a concurrent writer). Returns the result."""
         try:
             target = self._target()
         except ValueError as error:
@@ -82,32 +100,46 @@ class WriteManager:
         have = _model.normalise_setting(raw) if raw else None
         if have is None and self.missing_setting_error and self.params["state"] == "present":
             self.module.fail_json(msg=self.missing_setting_error.format(target=target.ids.deployment_id))
-        try:
-            want = self.desired(have, target)
-            if want is not None:
-                _model.validate_setting(want)
-        except ValueError as error:
-            # Paths of top-level options come without a parent: ".threshold" -> "threshold".
-            self.module.fail_json(msg=str(error).lstrip("."))
+        want = self._desired_or_fail(have, target)
         if want is not None:
             self._check_lints(want)
-        tracker = compare(have, want)
-        changed = tracker.has_differences()
+        changed = compare(have, want).has_differences()
         after = want
         if changed and not self.module.check_mode:
-            after = self._write(raw, want)
+            after = self._write_and_verify(raw, want, target)
         result = {"changed": changed, "autoscale_setting": _model.render(after) if after else None}
         if self.module.diff_mode:
             result["diff"] = {"before": _model.render(have) if have else {}, "after": _model.render(after) if after else {}}
         return result
 
     def _write(self, raw, want):
-        """One PUT of the whole merged setting, or one DELETE. Returns the setting as Azure now has it."""
+        """One PUT of the whole merged setting, or one DELETE. Returns (resource group, name) written."""
         if want is None:
             self.settings.delete(raw_resource_group(raw), raw["name"])
-            return None
-        written = self.settings.put(want["resource_group"], want["name"], _model.to_wire(want, raw))
-        return _model.normalise_setting(written)
+            return raw_resource_group(raw), raw["name"]
+        self.settings.put(want["resource_group"], want["name"], _model.to_wire(want, raw))
+        return want["resource_group"], want["name"]
+
+    def _write_and_verify(self, raw, want, target):
+        """Write, then read back: the API has no ETag, so a concurrent writer may have replaced the setting with a body
+        that lacks this task's change. Re-applying the task on what is there must change nothing; if it would, the task
+        is applied again on the fresh state (bounded). Returns the setting as Azure has it."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            resource_group, name = self._write(raw, want)
+            time.sleep(self.params["write_verify_delay"])
+            raw = self.settings.get(resource_group, name)
+            fresh = _model.normalise_setting(raw)
+            want = self._desired_or_fail(fresh, target)
+            if not compare(fresh, want).has_differences():
+                return fresh
+            if attempt < WRITE_ATTEMPTS:
+                self.module.warn("Autoscale setting {0!r} was changed by another writer while this task wrote it; the task's "
+                                 "change is applied again on the new state.".format(name))
+        raise AutoscaleError("keep this task's change in autoscale setting {0!r}".format(name),
+                             "another writer replaced the setting {0} times in a row right after this task wrote it".format(WRITE_ATTEMPTS),
+                             code="ConcurrentModification",
+                             hint="Azure autoscale settings have no ETag, so the last writer wins. Find the other writer "
+                                  "(another play, the portal, a pipeline), let it finish, and run this task again.")
 
 
 def raw_resource_group(raw):

@@ -137,6 +137,7 @@ def common_write_spec():
         "setting_name": {"type": "str"},
         "location": {"type": "str"},
         "strict": {"type": "bool", "default": False},
+        "write_verify_delay": {"type": "float", "default": 1.0},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     })
     return spec
