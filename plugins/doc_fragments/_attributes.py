@@ -40,6 +40,17 @@ attributes:
     support: full
 """
 
+    WRITE_MODULE = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+"""
+
     ACTIONGROUP_AZURE = r"""
 options: {}
 attributes:

@@ -348,6 +348,14 @@ class AzureAutoscaleModule:
         """Finish with a failure."""
         self.module.fail_json(msg=msg, **result)
 
+    def execute(self, manager_class):
+        """Run ``manager_class(self).run()`` and finish with its result, or with the Azure failure it raised."""
+        try:
+            result = manager_class(self).run()
+        except AutoscaleError as error:
+            self.fail_from_error(error)
+        self.exit_json(**result)
+
     def fail_from_error(self, error, **result):
         """The one place where an Azure failure becomes fail_json: code, message and what to do."""
         self.module.fail_json(msg=error.describe(), error=error.as_dict(), exception=traceback.format_exc(), **result)

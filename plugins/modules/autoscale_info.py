@@ -175,7 +175,6 @@ autoscale_settings:
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._api import AutoscaleSettings, same_id
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
-from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 
 DEPLOYMENT_ID = ("/subscriptions/{0}/resourceGroups/{1}/providers/Microsoft.MachineLearningServices/workspaces/{2}"
                  "/onlineEndpoints/{3}/deployments/{4}")
@@ -265,11 +264,7 @@ def main():
         required_by={"workspace": "resource_group", "setting_name": "resource_group", "endpoint": "workspace",
                      "deployment": "endpoint"},
     )
-    try:
-        result = AutoscaleInfoManager(module).run()
-    except AutoscaleError as error:
-        module.fail_from_error(error)
-    module.exit_json(**result)
+    module.execute(AutoscaleInfoManager)
 
 
 if __name__ == "__main__":

@@ -41,14 +41,8 @@ extends_documentation_fragment:
   - mlops.autoscale._policy.PROFILE
   - mlops.autoscale._azure
   - mlops.autoscale._attributes
+  - mlops.autoscale._attributes.WRITE_MODULE
   - mlops.autoscale._attributes.ACTIONGROUP_AZURE
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
 notes:
   - O(capacity) is required to create a profile; for an existing profile, options that are not set are left alone.
 seealso:
@@ -137,7 +131,6 @@ autoscale_setting:
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
-from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import WriteManager
 from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, common_write_spec, profile_options
 
@@ -189,11 +182,7 @@ def main():
     constraints = dict(TARGET_CONSTRAINTS)
     constraints["mutually_exclusive"] = TARGET_CONSTRAINTS["mutually_exclusive"] + [("recurrence", "fixed_date")]
     module = AzureAutoscaleModule(argument_spec=build_spec(), supports_check_mode=True, **constraints)
-    try:
-        result = ProfileManager(module).run()
-    except AutoscaleError as error:
-        module.fail_from_error(error)
-    module.exit_json(**result)
+    module.execute(ProfileManager)
 
 
 if __name__ == "__main__":

@@ -37,14 +37,8 @@ extends_documentation_fragment:
   - mlops.autoscale._policy.RULE
   - mlops.autoscale._azure
   - mlops.autoscale._attributes
+  - mlops.autoscale._attributes.WRITE_MODULE
   - mlops.autoscale._attributes.ACTIONGROUP_AZURE
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
 seealso:
   - module: mlops.autoscale.autoscale_profile
   - module: mlops.autoscale.autoscale_state
@@ -137,7 +131,6 @@ autoscale_setting:
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
-from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import WriteManager
 from ansible_collections.mlops.autoscale.plugins.module_utils._specs import RULE_FIELDS, TARGET_CONSTRAINTS, common_write_spec, rule_options
 
@@ -169,11 +162,7 @@ def main():
     constraints = dict(TARGET_CONSTRAINTS)
     constraints["required_if"] = [("state", "present", ("operator", "threshold", "direction")), ("state", "absent", ("direction",))]
     module = AzureAutoscaleModule(argument_spec=build_spec(), supports_check_mode=True, **constraints)
-    try:
-        result = RuleManager(module).run()
-    except AutoscaleError as error:
-        module.fail_from_error(error)
-    module.exit_json(**result)
+    module.execute(RuleManager)
 
 
 if __name__ == "__main__":

@@ -62,14 +62,8 @@ extends_documentation_fragment:
   - mlops.autoscale._policy.PROFILES
   - mlops.autoscale._azure
   - mlops.autoscale._attributes
+  - mlops.autoscale._attributes.WRITE_MODULE
   - mlops.autoscale._attributes.ACTIONGROUP_AZURE
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
 seealso:
   - module: mlops.autoscale.autoscale_profile
   - module: mlops.autoscale.autoscale_rule
@@ -167,7 +161,6 @@ autoscale_setting:
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
-from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import WriteManager
 from ansible_collections.mlops.autoscale.plugins.module_utils._specs import NOTIFICATIONS_SPEC, TARGET_CONSTRAINTS, common_write_spec, profiles_spec
 
@@ -212,11 +205,7 @@ class StateManager(WriteManager):
 def main():
     """Run the module."""
     module = AzureAutoscaleModule(argument_spec=build_spec(), supports_check_mode=True, **TARGET_CONSTRAINTS)
-    try:
-        result = StateManager(module).run()
-    except AutoscaleError as error:
-        module.fail_from_error(error)
-    module.exit_json(**result)
+    module.execute(StateManager)
 
 
 if __name__ == "__main__":
