@@ -503,11 +503,11 @@ def find_profile(setting, name):
         if len(defaults) == 1:
             return defaults[0]
         problem = "has no default profile (one without recurrence or fixed_date)" if not defaults else "has several default profiles"
-        raise ValueError("profile: autoscale setting {0!r} {1}; name the profile; existing profiles: {2}".format(setting["name"], problem, existing))
+        raise ValueError("profile_name: autoscale setting {0!r} {1}; name the profile; existing profiles: {2}".format(setting["name"], problem, existing))
     for profile in profiles:
         if profile["name"] == name:
             return profile
-    raise ValueError("profile: autoscale setting {0!r} has no profile {1!r}; existing profiles: {2}".format(setting["name"], name, existing))
+    raise ValueError("profile_name: autoscale setting {0!r} has no profile {1!r}; existing profiles: {2}".format(setting["name"], name, existing))
 
 
 # ---------------------------------------------------------------- notifications

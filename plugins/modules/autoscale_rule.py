@@ -21,8 +21,10 @@ description:
 author:
   - mlops.autoscale developers (@mlops-autoscale)
 options:
-  profile:
-    description: The profile of the rule. If not set, the default profile (the one without a schedule).
+  profile_name:
+    description:
+      - The autoscale profile of the rule. If not set, the default profile (the one without a schedule).
+      - O(profile) is the section of the credentials file, as in every module of the collection.
     type: str
   state:
     description:
@@ -51,7 +53,7 @@ EXAMPLES = r"""
     workspace: ws-prod
     endpoint: ep-fraud
     deployment: blue
-    profile: my-scale-settings
+    profile_name: my-scale-settings
     metric_name: CpuUtilizationPercentage
     operator: GreaterThan
     threshold: 70
@@ -68,7 +70,7 @@ EXAMPLES = r"""
     workspace: ws-prod
     endpoint: ep-fraud
     deployment: blue
-    profile: my-scale-settings
+    profile_name: my-scale-settings
     metric_name: CpuUtilizationPercentage
     operator: LessThan
     threshold: 30
@@ -83,7 +85,7 @@ EXAMPLES = r"""
     workspace: ws-prod
     endpoint: ep-fraud
     deployment: blue
-    profile: my-scale-settings
+    profile_name: my-scale-settings
     metric_name: RequestLatency
     metric_resource: endpoint
     operator: GreaterThan
@@ -99,7 +101,7 @@ EXAMPLES = r"""
     workspace: ws-prod
     endpoint: ep-fraud
     deployment: blue
-    profile: my-scale-settings
+    profile_name: my-scale-settings
     metric_name: RequestLatency
     metric_resource: endpoint
     direction: Increase
@@ -139,7 +141,7 @@ def build_spec():
     """The module's options (the common Azure options are merged by AzureAutoscaleModule)."""
     spec = common_write_spec()
     spec.update(rule_options())
-    spec["profile"] = {"type": "str"}
+    spec["profile_name"] = {"type": "str"}
     return spec
 
 
@@ -154,7 +156,7 @@ class RuleManager(WriteManager):
             return None
         fields = {name: self.params[name] for name in RULE_FIELDS}
         rule = _model.build_rule(fields, target.ids, "", partial=self.params["state"] == "absent")
-        return _model.apply_rule(have, self.params["profile"], rule, self.params["state"])
+        return _model.apply_rule(have, self.params["profile_name"], rule, self.params["state"])
 
 
 def main():

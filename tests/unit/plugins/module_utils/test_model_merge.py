@@ -65,7 +65,7 @@ def test_apply_rule_absent(portal_setting):
 
 
 def test_apply_rule_limits_and_profiles(portal_setting):
-    expected = r"^profile: autoscale setting 'autoscale-ep-blue' has no profile 'nope'; existing profiles: 'default', 'weekend', 'black-friday'"
+    expected = r"^profile_name: autoscale setting 'autoscale-ep-blue' has no profile 'nope'; existing profiles: 'default', 'weekend', 'black-friday'"
     with pytest.raises(ValueError, match=expected):
         _model.apply_rule(portal_setting, "nope", rule(), "present")
     weekend = _model.apply_rule(portal_setting, "weekend", rule(), "present")

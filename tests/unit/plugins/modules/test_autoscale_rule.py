@@ -42,7 +42,7 @@ def test_missing_setting_fails(emulator, target_args):
 
 @pytest.mark.usefixtures("profile")
 def test_same_rule_is_unchanged(emulator, target_args):
-    kind, result = run_module(autoscale_rule, dict(target_args, profile="default", **SCALE_OUT))
+    kind, result = run_module(autoscale_rule, dict(target_args, profile_name="default", **SCALE_OUT))
     assert (kind, result["changed"]) == (AnsibleExitJson, False), result
     assert emulator.writes() == []
 
@@ -52,11 +52,11 @@ def test_identity_update_in_place(emulator, target_args, arm):
     before = raw_rules(arm)
     changed = dict(SCALE_OUT, threshold=80, operator="GreaterThanOrEqual", cooldown="20m", time_window="10m")
 
-    kind, result = run_module(autoscale_rule, dict(target_args, profile="default", _ansible_check_mode=True, **changed))
+    kind, result = run_module(autoscale_rule, dict(target_args, profile_name="default", _ansible_check_mode=True, **changed))
     assert (kind, result["changed"]) == (AnsibleExitJson, True), result
     assert emulator.writes() == []
 
-    kind, result = run_module(autoscale_rule, dict(target_args, profile="default", _ansible_diff=True, **changed))
+    kind, result = run_module(autoscale_rule, dict(target_args, profile_name="default", _ansible_diff=True, **changed))
     assert (kind, result["changed"]) == (AnsibleExitJson, True), result
     assert len(emulator.writes()) == 1
     rules = result["autoscale_setting"]["profiles"][0]["rules"]
@@ -73,7 +73,7 @@ def test_identity_update_in_place(emulator, target_args, arm):
     assert after[1] == before[1]
 
     emulator.clear_requests()
-    kind, result = run_module(autoscale_rule, dict(target_args, profile="default", **changed))
+    kind, result = run_module(autoscale_rule, dict(target_args, profile_name="default", **changed))
     assert (kind, result["changed"]) == (AnsibleExitJson, False)
     assert emulator.writes() == []
 
@@ -82,12 +82,12 @@ def test_identity_update_in_place(emulator, target_args, arm):
 def test_new_identity_adds_a_rule_and_absent_removes_it(emulator, target_args, arm):
     endpoint_rule = {"metric_name": "RequestLatency", "metric_resource": "endpoint", "operator": "GreaterThan",
                      "threshold": 70, "direction": "Increase", "value": 1, "cooldown": "10m"}
-    kind, result = run_module(autoscale_rule, dict(target_args, profile="default", **endpoint_rule))
+    kind, result = run_module(autoscale_rule, dict(target_args, profile_name="default", **endpoint_rule))
     assert (kind, result["changed"]) == (AnsibleExitJson, True), result
     assert len(raw_rules(arm)) == 3
     assert raw_rules(arm)[2]["metricTrigger"]["metricResourceUri"].lower().endswith("/onlineendpoints/ep-fraud")
     emulator.clear_requests()
-    kind, result = run_module(autoscale_rule, dict(target_args, profile="default", state="absent", metric_name="RequestLatency",
+    kind, result = run_module(autoscale_rule, dict(target_args, profile_name="default", state="absent", metric_name="RequestLatency",
                                                    metric_resource="endpoint", direction="Increase"))
     assert (kind, result["changed"]) == (AnsibleExitJson, True), result
     assert len(emulator.writes()) == 1
@@ -96,7 +96,7 @@ def test_new_identity_adds_a_rule_and_absent_removes_it(emulator, target_args, a
 
 @pytest.mark.usefixtures("profile")
 def test_unknown_profile(emulator, target_args):
-    kind, result = run_module(autoscale_rule, dict(target_args, profile="weekend", **SCALE_OUT))
+    kind, result = run_module(autoscale_rule, dict(target_args, profile_name="weekend", **SCALE_OUT))
     assert kind is AnsibleFailJson
     assert "has no profile 'weekend'" in result["msg"] and "default" in result["msg"]
     assert emulator.writes() == []
