@@ -27,7 +27,7 @@ COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 TARGETS_DIR = COLLECTION_ROOT / 'tests' / 'integration' / 'targets'
 OUTPUT_DIR = COLLECTION_ROOT / 'tests' / 'output' / 'integration'
 
-SKIP_ALIASES = frozenset(('disabled', 'unsupported'))
+SKIP_ALIASES = frozenset(('disabled', 'unsupported', 'hidden'))
 HIDDEN_PREFIXES = ('setup_', 'prepare_')
 TIMEOUT = int(os.environ.get('INTEGRATION_TARGET_TIMEOUT', '900'))
 
