@@ -248,7 +248,7 @@ def _canonical_namespace(namespace, resource_uri):
     return namespace
 
 
-def _metric_resource_role(resource_uri, target):
+def metric_resource_role(resource_uri, target):
     if target and id_key(resource_uri) == id_key(target.deployment_id):
         return "deployment"
     if target and id_key(resource_uri) == id_key(target.endpoint_id):
@@ -279,7 +279,7 @@ def _rule_from_wire(raw, target, field):
                   for item in trigger.get("dimensions") or []]
     return {
         "metric_name": _canonical_metric_name(trigger.get("metricName") or "", uri),
-        "metric_resource": _metric_resource_role(uri, target),
+        "metric_resource": metric_resource_role(uri, target),
         "metric_resource_uri": uri,
         "metric_namespace": _canonical_namespace(trigger.get("metricNamespace"), uri),
         "statistic": trigger.get("statistic"),
@@ -320,11 +320,11 @@ def build_rule(params, target, field, partial=False):
     known = _known_metrics(uri)
     if known is not None and metric_name.lower() not in [name.lower() for name in known]:
         raise ValueError("{0}.metric_name: {1!r} is not a metric of {2} ({3}); allowed: {4}".format(
-            field, metric_name, _metric_resource_role(uri, target), resource_type_of(uri), ", ".join(known)))
+            field, metric_name, metric_resource_role(uri, target), resource_type_of(uri), ", ".join(known)))
     scale_type = _choice(params.get("type") or "ChangeCount", SCALE_TYPES, field + ".type")
     return {
         "metric_name": _canonical_metric_name(metric_name, uri),
-        "metric_resource": _metric_resource_role(uri, target),
+        "metric_resource": metric_resource_role(uri, target),
         "metric_resource_uri": uri,
         "metric_namespace": _canonical_namespace(params.get("metric_namespace"), uri),
         "statistic": _choice(params.get("statistic") or "Average", STATISTICS, field + ".statistic"),

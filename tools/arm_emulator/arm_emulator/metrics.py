@@ -1,6 +1,11 @@
-"""Deterministic synthetic Azure Monitor metrics for Azure ML online endpoints and deployments."""
+"""Deterministic synthetic Azure Monitor metrics for Azure ML online endpoints and deployments.
+
+Realistic enough to replay autoscale policies over: daily and weekly cycles in the users' time zone, slow drift, bursts,
+ingestion gaps and rare outages, with a deployment's metrics following its endpoint's traffic. Same seed, same series.
+"""
 
 import datetime
+import functools
 import hashlib
 import math
 
@@ -56,24 +61,99 @@ def find_metric(table, name):
     return None
 
 
-def _unit_random(*parts):
-    digest = hashlib.sha256("|".join(str(part) for part in parts).encode()).digest()
-    return int.from_bytes(digest[:8], "big") / float(1 << 64)
+_MASK = (1 << 64) - 1
+# Local-time offsets (minutes) a resource's traffic follows: its users' time zone, chosen per endpoint.
+_TRAFFIC_OFFSETS = (-480, -300, 0, 60, 330)
+
+
+@functools.lru_cache(maxsize=4096)
+def _base_key(*parts):
+    return int.from_bytes(hashlib.sha256("|".join(str(part) for part in parts).encode()).digest()[:8], "big")
+
+
+def _mix(key, index, salt):
+    """splitmix64 of (key, index, salt) as a float in [0, 1): cheap enough for one call per minute and metric."""
+    value = (key ^ ((index * 0x9E3779B97F4A7C15) & _MASK) ^ (salt * 0xBF58476D1CE4E5B9)) & _MASK
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & _MASK
+    return (value ^ (value >> 31)) / float(1 << 64)
+
+
+def _traffic_key(resource_id):
+    """Deployments share their endpoint's traffic: both keys are the endpoint id."""
+    lowered = resource_id.lower()
+    return lowered.split("/deployments/", 1)[0]
+
+
+def _daily_shape(local_minute):
+    """Traffic over a working day in [-1, 1]: a morning and an afternoon peak, a quiet night."""
+    hour = (local_minute % 1440) / 60.0
+    level = math.exp(-((hour - 10.5) / 3.0) ** 2) + 0.8 * math.exp(-((hour - 15.5) / 2.5) ** 2)
+    return 2.0 * min(1.0, level / 1.25) - 1.0
+
+
+def _weekly_shape(local_minute):
+    """Weekdays busy, Friday afternoon winding down, weekends quiet: [-1, 1] (day 0 of the epoch was a Thursday)."""
+    weekday = (local_minute // 1440 + 3) % 7   # 0 = Monday
+    if weekday >= 5:
+        return -1.0
+    if weekday == 4 and (local_minute % 1440) >= 14 * 60:
+        return -0.4
+    return 0.4
+
+
+def _drift(key, minute):
+    """Slow wander over hours in [-1, 1], interpolated between hourly random values."""
+    hour, into = divmod(minute, 60)
+    first, second = _mix(key, hour, 11) * 2 - 1, _mix(key, hour + 1, 11) * 2 - 1
+    return first + (second - first) * into / 60.0
+
+
+def _spike(key, minute):
+    """Traffic bursts: in about one 6-hour block of seven, a 10-40 minute burst with a ramp up and down; 0 or its height."""
+    block = minute // 360
+    if _mix(key, block, 21) >= 0.15:
+        return 0.0
+    begin = block * 360 + int(_mix(key, block, 22) * 300)
+    length = 10 + int(_mix(key, block, 23) * 30)
+    if not begin <= minute < begin + length:
+        return 0.0
+    ramp = min(1.0, (minute - begin + 1) / 4.0, (begin + length - minute) / 4.0)
+    return (0.6 + _mix(key, block, 24)) * ramp
+
+
+def _gap(key, minute):
+    """Missing data: short ingestion gaps (one 3-minute block in a hundred) and rare outages of 10-30 minutes."""
+    if _mix(key, minute // 3, 31) < 0.01:
+        return True
+    block = minute // 720
+    if _mix(key, block, 32) < 0.25:
+        begin = block * 720 + int(_mix(key, block, 33) * 690)
+        return begin <= minute < begin + 10 + int(_mix(key, block, 34) * 20)
+    return False
 
 
 def sample(seed, resource_id, metric, spec, minute):
-    """The value of a metric at an epoch minute, or None for a gap."""
-    key = (seed, resource_id.lower(), metric)
-    if _unit_random(*(key + ("gap", minute // 3))) < 0.01:
+    """The value of a metric at an epoch minute, or None for a gap.
+
+    Metrics of a deployment and of its endpoint follow one traffic pattern (daily and weekly cycles in the users' time
+    zone, slow drift, bursts) and share ingestion gaps; each metric adds its own noise.
+    """
+    traffic = _base_key(seed, _traffic_key(resource_id))
+    if _gap(traffic, minute):
         return None
+    own = _base_key(seed, resource_id.lower(), metric)
     base, daily, weekly, noise, low, high = spec[2:]
-    phase = _unit_random(*(key + ("phase",))) * 2 * math.pi
-    value = base + daily * math.sin(2 * math.pi * minute / 1440.0 + phase) + weekly * math.sin(2 * math.pi * minute / 10080.0 + phase / 2)
-    value += noise * (2 * _unit_random(*(key + ("noise", minute))) - 1)
-    if _unit_random(*(key + ("spike", minute // 5))) < 0.004:
-        value += max(base, daily) * 1.5
-    if spec[0] == "Count" and metric == "DeploymentCapacity":
-        value = round(value)
+    local = minute + _TRAFFIC_OFFSETS[traffic % len(_TRAFFIC_OFFSETS)]
+    weekly_shape = _weekly_shape(local)
+    damp = 0.5 if weekly_shape < -0.5 else 1.0
+    value = base + daily * damp * _daily_shape(local) + weekly * weekly_shape
+    if metric == "DeploymentCapacity":
+        # The instance count follows the hour's traffic in whole steps, not the minute's noise or bursts.
+        value = round(base + daily * damp * _daily_shape(local - local % 60))
+    else:
+        value += 0.3 * daily * _drift(traffic, minute) + max(base, daily) * 1.2 * _spike(traffic, minute)
+        value += noise * (2 * _mix(own, minute, 1) - 1)
     value = max(low, value)
     if high is not None:
         value = min(high, value)

@@ -1,0 +1,768 @@
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils is PRIVATE and should only be used by this collection. Breaking changes can occur any time.
+
+"""A model of the Azure Monitor autoscale engine: replays a policy over metric history, minute by minute.
+
+Pure: stdlib only, plain dicts in and out, no clock, no network. docs/simulation.md states every modelling assumption;
+each choice the Azure docs leave open is a key of DEFAULT_PARAMETERS.
+
+Inputs
+  setting   a setting (or just ``{"profiles": [...]}``) in the canonical vocabulary of _model (normalise_setting/build_profile)
+  metrics   {series_key(uri, metric, dimensions): {"start": epoch seconds of the first minute, "values": {aggregation: [...]}}}
+            one value per minute (None = no data), aggregations named as Azure Monitor names them
+            (Average, Minimum, Maximum, Total, Count): the series are already aggregated across instances per minute,
+            as the metrics API returns them.
+  start/end epoch seconds or aware datetimes; the replay covers [start, end) minute by minute.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import math
+
+from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, parse_duration
+
+try:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+except ImportError:  # pragma: no cover - Python < 3.9
+    ZoneInfo = None
+    ZoneInfoNotFoundError = Exception
+
+UTC = datetime.timezone.utc
+
+# Each choice the Azure docs leave open, with its default (docs/simulation.md explains each).
+DEFAULT_PARAMETERS = {
+    "evaluation_interval": "1m",        # how often the engine runs (Azure: every 30-60 s; the model's resolution is 1 minute)
+    "metric_lag": "3m",                 # how late metrics arrive: a run at T sees data up to T - lag
+    "provisioning_delay": "15m",        # how long a new instance takes to serve (matches the cooldown lint's assumption)
+    "skip_while_provisioning": True,    # a run is skipped while a scale-out is still provisioning
+    "cooldown_from": "decision",        # decision | ready: cooldown counts from the scale decision or from the new instances' readiness
+    "clamp_starts_cooldown": False,     # whether bringing the count into [min, max] (profile change) starts a cooldown
+    "default_capacity_starts_cooldown": False,  # whether scaling up to default on missing metrics starts a cooldown
+    "implicit_cooldown": "5m",          # the cooldown those two start when enabled (no rule fired, so no rule's cooldown applies)
+    "missing_metrics": "any",           # any | all: which rules must lack data for "metrics cannot be read"
+    "percent_rounding": "floor",        # floor | ceil | round: PercentChangeCount instances (at least 1 is always changed)
+    "flapping_search": "from_target",   # from_target | from_current | target_only: order of the counts the flapping guard tries
+    "rule_tie_break": "first",          # first | longest_cooldown | shortest_cooldown: among rules giving the same count
+    "profile_tie_break": "first",       # first | last: overlapping fixed dates, recurrences starting at the same minute
+    "fixed_date_end": "inclusive",      # inclusive | exclusive: whether the end minute of a fixed date is still in it
+    "dst_ambiguous": "earlier",         # earlier | later: a local start time that occurs twice (end of daylight saving)
+    "unknown_time_zone": "utc",         # utc | error: a Windows time zone id without an IANA mapping
+    "per_instance_metrics": ["CpuUtilizationPercentage", "GpuUtilizationPercentage"],
+    "divide_per_instance_count": "capacity",  # capacity | ready: the count dividePerInstance divides by
+    "initial_count": None,              # the count at the start; None: the observed count, else the active profile's default
+}
+
+CHOICES = {
+    "cooldown_from": ("decision", "ready"),
+    "missing_metrics": ("any", "all"),
+    "percent_rounding": ("floor", "ceil", "round"),
+    "flapping_search": ("from_target", "from_current", "target_only"),
+    "rule_tie_break": ("first", "longest_cooldown", "shortest_cooldown"),
+    "profile_tie_break": ("first", "last"),
+    "fixed_date_end": ("inclusive", "exclusive"),
+    "dst_ambiguous": ("earlier", "later"),
+    "unknown_time_zone": ("utc", "error"),
+    "divide_per_instance_count": ("capacity", "ready"),
+}
+DURATIONS = ("evaluation_interval", "metric_lag", "provisioning_delay", "implicit_cooldown")
+BOOLEANS = ("skip_while_provisioning", "clamp_starts_cooldown", "default_capacity_starts_cooldown")
+
+# Rule statistic -> the Azure Monitor aggregation that gives it per minute.
+STATISTIC_AGGREGATION = {"Average": "Average", "Min": "Minimum", "Max": "Maximum", "Sum": "Total", "Count": "Count"}
+
+OPERATORS = {
+    "GreaterThan": lambda value, threshold: value > threshold,
+    "GreaterThanOrEqual": lambda value, threshold: value >= threshold,
+    "LessThan": lambda value, threshold: value < threshold,
+    "LessThanOrEqual": lambda value, threshold: value <= threshold,
+    "Equals": lambda value, threshold: value == threshold,
+    "NotEquals": lambda value, threshold: value != threshold,
+}
+OPERATOR_SIGNS = {"GreaterThan": ">", "GreaterThanOrEqual": ">=", "LessThan": "<", "LessThanOrEqual": "<=", "Equals": "==",
+                  "NotEquals": "!="}
+
+# Windows time zone ids -> IANA, for the ids the Azure CLI offers that people schedule in most. Ids not listed here:
+# "UTC+hh"/"UTC-hh" become fixed offsets, anything else is UTC (reported in warnings) or an error (unknown_time_zone).
+WINDOWS_TO_IANA = {
+    "UTC": "UTC", "Coordinated Universal Time": "UTC", "GMT Standard Time": "Europe/London",
+    "Greenwich Standard Time": "Atlantic/Reykjavik", "W. Europe Standard Time": "Europe/Berlin",
+    "Central Europe Standard Time": "Europe/Budapest", "Romance Standard Time": "Europe/Paris",
+    "Central European Standard Time": "Europe/Warsaw", "W. Central Africa Standard Time": "Africa/Lagos",
+    "GTB Standard Time": "Europe/Bucharest", "E. Europe Standard Time": "Europe/Chisinau", "FLE Standard Time": "Europe/Kiev",
+    "Turkey Standard Time": "Europe/Istanbul", "Israel Standard Time": "Asia/Jerusalem", "Jerusalem Standard Time": "Asia/Jerusalem",
+    "Egypt Standard Time": "Africa/Cairo", "South Africa Standard Time": "Africa/Johannesburg", "Russian Standard Time": "Europe/Moscow",
+    "Arab Standard Time": "Asia/Riyadh", "Arabian Standard Time": "Asia/Dubai", "Iran Standard Time": "Asia/Tehran",
+    "E. Africa Standard Time": "Africa/Nairobi", "Pakistan Standard Time": "Asia/Karachi", "India Standard Time": "Asia/Kolkata",
+    "Sri Lanka Standard Time": "Asia/Colombo", "Nepal Standard Time": "Asia/Kathmandu", "Bangladesh Standard Time": "Asia/Dhaka",
+    "SE Asia Standard Time": "Asia/Bangkok", "China Standard Time": "Asia/Shanghai", "Singapore Standard Time": "Asia/Singapore",
+    "Malay Peninsula Standard Time": "Asia/Singapore", "Taipei Standard Time": "Asia/Taipei", "W. Australia Standard Time": "Australia/Perth",
+    "Tokyo Standard Time": "Asia/Tokyo", "Korea Standard Time": "Asia/Seoul", "Cen. Australia Standard Time": "Australia/Adelaide",
+    "AUS Central Standard Time": "Australia/Darwin", "E. Australia Standard Time": "Australia/Brisbane",
+    "AUS Eastern Standard Time": "Australia/Sydney", "Tasmania Standard Time": "Australia/Hobart",
+    "New Zealand Standard Time": "Pacific/Auckland", "Fiji Standard Time": "Pacific/Fiji", "Hawaiian Standard Time": "Pacific/Honolulu",
+    "Alaskan Standard Time": "America/Anchorage", "Pacific Standard Time": "America/Los_Angeles",
+    "Pacific Standard Time (Mexico)": "America/Tijuana", "US Mountain Standard Time": "America/Phoenix",
+    "Mountain Standard Time": "America/Denver", "Central America Standard Time": "America/Guatemala",
+    "Central Standard Time": "America/Chicago", "Central Standard Time (Mexico)": "America/Mexico_City",
+    "Canada Central Standard Time": "America/Regina", "SA Pacific Standard Time": "America/Bogota",
+    "Eastern Standard Time": "America/New_York", "US Eastern Standard Time": "America/Indiana/Indianapolis",
+    "Atlantic Standard Time": "America/Halifax", "Newfoundland Standard Time": "America/St_Johns",
+    "E. South America Standard Time": "America/Sao_Paulo", "Argentina Standard Time": "America/Buenos_Aires",
+    "SA Western Standard Time": "America/La_Paz", "Pacific SA Standard Time": "America/Santiago",
+}
+
+
+# ---------------------------------------------------------------- inputs
+
+def series_key(resource_uri, metric_name, dimensions=None):
+    """The key of one metric series: resource id (case-insensitive), metric name, dimension filter."""
+    dims = ";".join("{0}{1}{2}".format(item["name"].lower(), "=" if item.get("operator", "Equals") == "Equals" else "!=", ",".join(item["values"]))
+                    for item in dimensions or [])
+    return "{0}|{1}|{2}".format((resource_uri or "").rstrip("/").lower(), (metric_name or "").lower(), dims)
+
+
+def required_series(setting):
+    """The series a setting's rules read: [{key, metric_resource_uri, metric_name, metric_namespace, dimensions, aggregations}]."""
+    found = {}
+    for profile in (setting or {}).get("profiles") or []:
+        for rule in profile.get("rules") or []:
+            key = series_key(rule["metric_resource_uri"], rule["metric_name"], rule.get("dimensions"))
+            entry = found.setdefault(key, {"key": key, "metric_resource_uri": rule["metric_resource_uri"], "metric_name": rule["metric_name"],
+                                           "metric_namespace": rule.get("metric_namespace"), "dimensions": list(rule.get("dimensions") or []),
+                                           "aggregations": []})
+            aggregation = STATISTIC_AGGREGATION.get(rule["statistic"], "Average")
+            if aggregation not in entry["aggregations"]:
+                entry["aggregations"].append(aggregation)
+    return list(found.values())
+
+
+def _epoch_minute(value, field):
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            raise ValueError("{0}: {1!r} has no time zone".format(field, value))
+        return int(value.timestamp() // 60)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value // 60)
+    raise ValueError("{0}: {1!r} is neither epoch seconds nor an aware datetime".format(field, value))
+
+
+def iso_minute(minute):
+    """Epoch minute -> ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return datetime.datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parameters(overrides=None):
+    """The engine parameters: defaults updated with ``overrides`` (None values = default). ValueError names the bad one."""
+    result = dict(DEFAULT_PARAMETERS)
+    for name, value in (overrides or {}).items():
+        if name not in DEFAULT_PARAMETERS:
+            raise ValueError("parameters.{0}: unknown; allowed: {1}".format(name, ", ".join(sorted(DEFAULT_PARAMETERS))))
+        if value is not None:
+            result[name] = value
+    for name in DURATIONS:
+        seconds = parse_duration(result[name], "parameters." + name)
+        if name == "evaluation_interval" and seconds < 60:
+            raise ValueError("parameters.evaluation_interval: the model's resolution is one minute; allowed: 1m or more")
+        result[name] = format_duration(seconds)
+    for name in BOOLEANS:
+        if not isinstance(result[name], bool):
+            raise ValueError("parameters.{0}: {1!r} is not a boolean".format(name, result[name]))
+    for name, allowed in CHOICES.items():
+        if result[name] not in allowed:
+            raise ValueError("parameters.{0}: {1!r} is not one of {2}".format(name, result[name], ", ".join(allowed)))
+    metrics = result["per_instance_metrics"]
+    if not isinstance(metrics, (list, tuple)) or not all(isinstance(item, str) for item in metrics):
+        raise ValueError("parameters.per_instance_metrics: give a list of metric names")
+    result["per_instance_metrics"] = list(metrics)
+    initial = result["initial_count"]
+    if initial is not None and (isinstance(initial, bool) or not isinstance(initial, int) or initial < 0):
+        raise ValueError("parameters.initial_count: {0!r} is not a count".format(initial))
+    return result
+
+
+def _minutes(duration, field, at_least=1):
+    """Whole minutes in a duration, rounded up."""
+    return max(at_least, int(math.ceil(parse_duration(duration, field) / 60.0)))
+
+
+# ---------------------------------------------------------------- time zones
+
+def resolve_time_zone(windows_id, unknown="utc"):
+    """(tzinfo, warning or None) for a Windows time zone id."""
+    name = WINDOWS_TO_IANA.get(windows_id)
+    if name == "UTC":
+        return UTC, None
+    if name and ZoneInfo is not None:
+        try:
+            return ZoneInfo(name), None
+        except (ZoneInfoNotFoundError, ValueError):
+            problem = "the IANA zone {0} is not installed (install tzdata)".format(name)
+    else:
+        problem = "it has no IANA mapping in the simulator"
+    text = windows_id or ""
+    if text.upper().startswith("UTC") and len(text) > 3:
+        try:
+            hours = int(text[3:])
+            return datetime.timezone(datetime.timedelta(hours=hours)), None
+        except ValueError:
+            pass
+    if unknown == "error":
+        raise ValueError("time_zone: {0!r}: {1}".format(windows_id, problem))
+    return UTC, "time zone {0!r}: {1}; simulated as UTC".format(windows_id, problem)
+
+
+def _local_to_minute(year, month, day, hour, minute, zone, fold):
+    local = datetime.datetime(year, month, day, hour, minute, tzinfo=zone, fold=fold)
+    return int(local.astimezone(UTC).timestamp() // 60)
+
+
+def _parse_local(text):
+    date, _sep, clock = text.partition("T")
+    year, month, day = (int(part) for part in date.split("-"))
+    hour, minute = (int(part) for part in clock.split(":")[:2])
+    return year, month, day, hour, minute
+
+
+# ---------------------------------------------------------------- compiling a policy
+
+def _compile_rule(rule, index):
+    where = "rules[{0}]".format(index)
+    return {
+        "index": index,
+        "metric_name": rule["metric_name"],
+        "key": series_key(rule["metric_resource_uri"], rule["metric_name"], rule.get("dimensions")),
+        "statistic": rule["statistic"],
+        "aggregation": STATISTIC_AGGREGATION.get(rule["statistic"], "Average"),
+        "grain": _minutes(rule["time_grain"], where + ".time_grain"),
+        "window": _minutes(rule["time_window"], where + ".time_window"),
+        "time_aggregation": rule["time_aggregation"],
+        "operator": rule["operator"],
+        "threshold": rule["threshold"],
+        "divide": bool(rule.get("divide_per_instance")),
+        "direction": rule["direction"],
+        "type": rule["type"],
+        "value": int(rule["value"]),
+        "cooldown": _minutes(rule["cooldown"], where + ".cooldown"),
+        "time_window": rule["time_window"],
+    }
+
+
+def _compile_profile(profile, name=None):
+    return {"name": name or profile["name"], "capacity": dict(profile["capacity"]),
+            "rules": [_compile_rule(rule, index) for index, rule in enumerate(profile.get("rules") or [])]}
+
+
+class _Schedule:
+    """Which profile is active at a minute: fixed date, then recurrence, then the default profile."""
+
+    def __init__(self, setting, start, end, params, warnings):
+        self.profiles = []
+        self.fixed = []          # (start minute, end minute, order, profile index)
+        recurring = []           # (start minute, rank, profile index)
+        fold = 0 if params["dst_ambiguous"] == "earlier" else 1
+        inclusive = params["fixed_date_end"] == "inclusive"
+        first_wins = params["profile_tie_break"] == "first"
+        profiles = (setting or {}).get("profiles") or []
+        defaults = [profile for profile in profiles if not profile.get("recurrence") and not profile.get("fixed_date")]
+        self.default = None
+        zones = {}
+
+        def zone_of(windows_id):
+            if windows_id not in zones:
+                zone, warning = resolve_time_zone(windows_id, params["unknown_time_zone"])
+                zones[windows_id] = zone
+                if warning:
+                    warnings.append(warning)
+            return zones[windows_id]
+
+        def add_recurrence(recurrence, clock, index, order):
+            zone = zone_of(recurrence["time_zone"])
+            hour, minute = (int(part) for part in clock.split(":"))
+            first_day = datetime.datetime.fromtimestamp((start - 8 * 1440) * 60, UTC).date()
+            last_day = datetime.datetime.fromtimestamp((end + 1440) * 60, UTC).date()
+            day = first_day
+            while day <= last_day:
+                if day.strftime("%A") in recurrence["days"]:
+                    at = _local_to_minute(day.year, day.month, day.day, hour, minute, zone, fold)
+                    recurring.append((at, -order if first_wins else order, index))
+                day += datetime.timedelta(days=1)
+
+        for order, profile in enumerate(profiles):
+            index = len(self.profiles)
+            self.profiles.append(_compile_profile(profile))
+            if profile.get("fixed_date"):
+                fixed = profile["fixed_date"]
+                zone = zone_of(fixed["time_zone"])
+                begin = _local_to_minute(*_parse_local(fixed["start"]), zone=zone, fold=fold)
+                finish = _local_to_minute(*_parse_local(fixed["end"]), zone=zone, fold=fold)
+                self.fixed.append((begin, finish + (1 if inclusive else 0), order, index))
+            elif profile.get("recurrence"):
+                recurrence = profile["recurrence"]
+                add_recurrence(recurrence, recurrence["start"], index, order)
+                if recurrence.get("end") and defaults:
+                    end_index = len(self.profiles)
+                    name = '{{"name":"{0}","for":"{1}"}}'.format(defaults[0]["name"], profile["name"])
+                    self.profiles.append(_compile_profile(defaults[0], name))
+                    add_recurrence(recurrence, recurrence["end"], end_index, order + 0.5)
+            elif self.default is None:
+                self.default = index
+        recurring.sort()
+        self.recurring_minutes = [item[0] for item in recurring]
+        self.recurring = recurring
+        if not first_wins:
+            self.fixed.sort(key=lambda item: -item[2])
+
+    def active(self, minute):
+        """The index of the active profile at an epoch minute, or None when no profile applies."""
+        for begin, finish, _order, index in self.fixed:
+            if begin <= minute < finish:
+                return index
+        position = bisect.bisect_right(self.recurring_minutes, minute)
+        if position:
+            return self.recurring[position - 1][2]
+        return self.default
+
+
+# ---------------------------------------------------------------- metrics
+
+class _Metrics:
+    """Reads the series: per-minute values, optionally rescaled to the simulated instance count."""
+
+    def __init__(self, metrics, observed_capacity, params, sim_start):
+        self.metrics = metrics or {}
+        self.per_instance = {name.lower() for name in params["per_instance_metrics"]}
+        self.observed = observed_capacity
+        self.sim_start = sim_start
+        self.ready_history = []      # simulated ready instances per minute from sim_start
+        self.initial_ready = 1
+        self._cache = {}             # (key, aggregation, minute) -> value; a past minute's value never changes
+
+    def _observed_at(self, minute):
+        observed = self.observed
+        if observed is None:
+            return None
+        if isinstance(observed, (int, float)):
+            return observed
+        values = observed["values"].get("Average") or next(iter(observed["values"].values()), [])
+        position = minute - observed["start"] // 60
+        if 0 <= position < len(values) and values[position]:
+            return values[position]
+        return None
+
+    def _ready_at(self, minute):
+        position = minute - self.sim_start
+        if position < 0 or not self.ready_history:
+            return self.initial_ready
+        return self.ready_history[min(position, len(self.ready_history) - 1)]
+
+    def value(self, key, aggregation, minute):
+        """The value of a series at an epoch minute (None: no data), cached once the minute is in the past."""
+        token = (key, aggregation, minute)
+        if token in self._cache:
+            return self._cache[token]
+        value = self._value(key, aggregation, minute)
+        if minute < self.sim_start + len(self.ready_history):
+            self._cache[token] = value
+        return value
+
+    def _value(self, key, aggregation, minute):
+        series = self.metrics.get(key)
+        if series is None:
+            return None
+        values = series["values"].get(aggregation)
+        if values is None:
+            values = series["values"].get("Average")
+            if values is None:
+                return None
+        position = minute - series["start"] // 60
+        if position < 0 or position >= len(values):
+            return None
+        value = values[position]
+        if value is None or aggregation == "Count":
+            return value
+        metric = key.split("|")[1]
+        if metric in self.per_instance:
+            observed = self._observed_at(minute)
+            if observed:
+                value = value * observed / max(1, self._ready_at(minute))
+                if metric.endswith("percentage"):
+                    value = min(100.0, value)
+        return value
+
+    def aggregate(self, rule, end_minute):
+        """The rule's metric over its window ending (exclusively) at ``end_minute``: statistic per grain, then time aggregation."""
+        grain, window = rule["grain"], rule["window"]
+        begin = end_minute - window
+        first = -(-begin // grain) * grain
+        last = (end_minute // grain) * grain - grain
+        if first > last:
+            first = last
+        grains = []
+        bucket = first
+        while bucket <= last:
+            values = [value for value in (self.value(rule["key"], rule["aggregation"], minute) for minute in range(bucket, bucket + grain))
+                      if value is not None]
+            if values:
+                grains.append(_combine(rule["aggregation"], values))
+            bucket += grain
+        if not grains:
+            return None
+        how = rule["time_aggregation"]
+        if how == "Minimum":
+            return min(grains)
+        if how == "Maximum":
+            return max(grains)
+        if how == "Total":
+            return sum(grains)
+        if how == "Count":
+            return len(grains)
+        if how == "Last":
+            return grains[-1]
+        return sum(grains) / len(grains)
+
+
+def _combine(aggregation, values):
+    """Minutes -> one grain, by the aggregation the statistic reads."""
+    if aggregation == "Minimum":
+        return min(values)
+    if aggregation == "Maximum":
+        return max(values)
+    if aggregation in ("Total", "Count"):
+        return sum(values)
+    return sum(values) / len(values)
+
+
+# ---------------------------------------------------------------- decisions
+
+def _rounded(amount, how):
+    if how == "ceil":
+        return int(math.ceil(amount - 1e-9))
+    if how == "round":
+        return int(math.floor(amount + 0.5))
+    return int(math.floor(amount + 1e-9))
+
+
+def rule_result(rule, count, percent_rounding="floor"):
+    """The count a rule's scale action asks for (before clamping)."""
+    kind, value, direction = rule["type"], rule["value"], rule["direction"]
+    if direction == "None":
+        return count
+    if kind == "ExactCount":
+        return value
+    if kind == "PercentChangeCount":
+        change = max(1, _rounded(count * value / 100.0, percent_rounding))
+    else:  # ChangeCount; ServiceAllowedNextValue is modelled as ChangeCount
+        change = value
+    return count + change if direction == "Increase" else count - change
+
+
+def _pick(candidates, how):
+    """(rule, count) with the best count first; ties by rule_tie_break."""
+    if how == "longest_cooldown":
+        return max(candidates, key=lambda item: (item[1], item[0]["cooldown"], -item[0]["index"]))
+    if how == "shortest_cooldown":
+        return max(candidates, key=lambda item: (item[1], -item[0]["cooldown"], -item[0]["index"]))
+    return max(candidates, key=lambda item: (item[1], -item[0]["index"]))
+
+
+def _describe(rule, value, divisor=None):
+    shown = "{0:.4g}".format(value) if isinstance(value, float) else str(value)
+    per = " per instance (/{0})".format(divisor) if divisor else ""
+    return "{0} {1} over {2} = {3}{4} {5} {6:g} (rule {7}: {8} {9} {10})".format(
+        rule["metric_name"], rule["statistic"], rule["time_window"], shown, per, OPERATOR_SIGNS[rule["operator"]],
+        float(rule["threshold"]), rule["index"], rule["direction"], rule["type"], rule["value"])
+
+
+def decide(profile, values, count, params):
+    """What the engine does with the active profile's rule values at ``count``.
+
+    ``values`` maps rule index -> aggregated (and divided-per-instance) value or None. Returns a dict with ``action``:
+    ``out``/``in`` (``to``, ``rule``, ``reason``), ``flapping`` (``target``, ``reason``), ``at_maximum``, ``at_minimum`` or None.
+    """
+    capacity = profile["capacity"]
+    rounding = params["percent_rounding"]
+    increase = [rule for rule in profile["rules"] if rule["direction"] == "Increase"]
+    decrease = [rule for rule in profile["rules"] if rule["direction"] == "Decrease"]
+    fired = [rule for rule in increase if values.get(rule["index"]) is not None
+             and OPERATORS[rule["operator"]](values[rule["index"]], rule["threshold"])]
+    if fired:
+        rule, wanted = _pick([(rule, rule_result(rule, count, rounding)) for rule in fired], params["rule_tie_break"])
+        target = min(wanted, capacity["maximum"])
+        reasons = "; ".join(_describe(item, values[item["index"]]) for item in fired)
+        if target > count:
+            return {"action": "out", "to": target, "rule": rule, "reason": reasons}
+        return {"action": "at_maximum", "rule": rule, "reason": reasons}
+    if not decrease or not all(values.get(rule["index"]) is not None and OPERATORS[rule["operator"]](values[rule["index"]], rule["threshold"])
+                               for rule in decrease):
+        return None
+    rule, wanted = _pick([(rule, rule_result(rule, count, rounding)) for rule in decrease], params["rule_tie_break"])
+    target = max(wanted, capacity["minimum"])
+    reasons = "; ".join(_describe(item, values[item["index"]]) for item in decrease)
+    if target >= count:
+        return {"action": "at_minimum", "rule": rule, "reason": reasons}
+    if params["flapping_search"] == "from_target":
+        candidates = list(range(target, count))
+    elif params["flapping_search"] == "from_current":
+        candidates = list(range(count - 1, target - 1, -1))
+    else:
+        candidates = [target]
+    projections = []
+    for candidate in candidates:
+        flaps = []
+        for out_rule in increase:
+            observed = values.get(out_rule["index"])
+            if observed is None:
+                continue
+            projected = observed * count / float(candidate)
+            if OPERATORS[out_rule["operator"]](projected, out_rule["threshold"]):
+                flaps.append("{0} projected {1:.4g} on {2} {3} {4:g}".format(
+                    out_rule["metric_name"], projected, candidate, OPERATOR_SIGNS[out_rule["operator"]], float(out_rule["threshold"])))
+        if not flaps:
+            note = "" if candidate == target else " (flapping guard: {0} instead of {1}; {2})".format(candidate, target, "; ".join(projections))
+            return {"action": "in", "to": candidate, "rule": rule, "reason": reasons + note}
+        projections.append("; ".join(flaps))
+    return {"action": "flapping", "target": target, "rule": rule, "reason": reasons + "; skipped: " + " | ".join(projections)}
+
+
+# ---------------------------------------------------------------- the replay
+
+class _Recorder:
+    """Events, coalesced skips and the figures of one replay."""
+
+    def __init__(self):
+        self.events = []
+        self.skipped = []
+        self._open = {}
+
+    def event(self, minute, kind, before, after, profile, reason, rule=None):
+        self.events.append({"time": iso_minute(minute), "kind": kind, "from": before, "to": after, "profile": profile,
+                            "rule": None if rule is None else rule["index"], "reason": reason})
+
+    def skip(self, minute, reason, direction, profile, detail, step):
+        """One skipped run; consecutive skips for the same reason, direction and profile become one record."""
+        key = (reason, direction, profile)
+        record = self._open.get(key)
+        if record is not None and record["_last"] + step == minute:
+            record["_last"] = minute
+            record["until"] = iso_minute(minute + step)
+            record["runs"] += 1
+            return
+        record = {"time": iso_minute(minute), "until": iso_minute(minute + step), "reason": reason, "direction": direction,
+                  "profile": profile, "runs": 1, "detail": detail, "_last": minute}
+        self._open[key] = record
+        self.skipped.append(record)
+
+    def finish(self):
+        for record in self.skipped:
+            record.pop("_last", None)
+
+
+def simulate(setting, metrics, start, end, params=None, observed_capacity=None, slo=None, keep_series=False):
+    """Replay ``setting`` over ``metrics`` from ``start`` to ``end`` (see the module docstring).
+
+    ``observed_capacity``: the instance count the metrics were recorded under (a series dict like a metric's, or an int);
+    with it, the metrics in ``per_instance_metrics`` are rescaled to the simulated count. ``slo``: {key, aggregation,
+    operator, threshold}: minutes where that series (rescaled alike) breaches the threshold are counted.
+    Returns {summary, events, skipped, timeline (change points), warnings} (+ ``series`` with ``keep_series``).
+    """
+    params = parameters(params)
+    first = _epoch_minute(start, "start")
+    stop = _epoch_minute(end, "end")
+    if stop <= first:
+        raise ValueError("end: must be later than start")
+    warnings = []
+    schedule = _Schedule(setting, first, stop, params, warnings)
+    reader = _Metrics(metrics, observed_capacity, params, first)
+    interval = _minutes(params["evaluation_interval"], "parameters.evaluation_interval")
+    lag = _minutes(params["metric_lag"], "parameters.metric_lag", 0)
+    delay = _minutes(params["provisioning_delay"], "parameters.provisioning_delay", 0)
+    implicit = _minutes(params["implicit_cooldown"], "parameters.implicit_cooldown", 0)
+    recorder = _Recorder()
+
+    active = schedule.active(first)
+    profile = schedule.profiles[active] if active is not None else None
+    count = params["initial_count"]
+    if count is None:
+        observed = reader._observed_at(first)  # pylint: disable=protected-access
+        count = int(round(observed)) if observed else (profile["capacity"]["default"] if profile else 1)
+    reader.initial_ready = count
+    pending = []                 # ready minutes of instances still provisioning
+    cooldown_until = first
+    current_profile = None
+    counts, readies, profile_names = [], [], []
+    figures = {"scale_outs": 0, "scale_ins": 0, "clamps": 0, "default_capacity_scalings": 0, "skipped_flapping_runs": 0,
+               "skipped_cooldown_runs": 0, "skipped_in_progress_runs": 0, "minutes_without_metrics": 0,
+               "minutes_blocked_at_maximum": 0}
+    slo_minutes = 0
+    slo_series = [] if keep_series and slo else None
+    slo_compare = OPERATORS[slo.get("operator") or "GreaterThan"] if slo else None
+
+    for minute in range(first, stop):
+        pending = [ready for ready in pending if ready > minute]
+        step_index = minute - first
+        if step_index % interval == 0:
+            active = schedule.active(minute)
+            profile = schedule.profiles[active] if active is not None else None
+            if pending and params["skip_while_provisioning"]:
+                recorder.skip(minute, "in_progress", None, profile["name"] if profile else None,
+                              "{0} instance(s) still provisioning".format(len(pending)), interval)
+                figures["skipped_in_progress_runs"] += 1
+            elif profile is None:
+                current_profile = None
+            else:
+                name = profile["name"]
+                capacity = profile["capacity"]
+                changed_profile = name != current_profile
+                current_profile = name
+                clamped = min(max(count, capacity["minimum"]), capacity["maximum"])
+                if clamped != count:
+                    why = "profile {0!r} became active".format(name) if changed_profile else "count outside the profile's limits"
+                    recorder.event(minute, "clamp", count, clamped, name, "{0}: capacity {1}..{2}".format(
+                        why, capacity["minimum"], capacity["maximum"]))
+                    figures["clamps"] += 1
+                    count, pending = _apply(count, clamped, pending, minute + delay)
+                    if params["clamp_starts_cooldown"]:
+                        cooldown_until = minute + implicit
+                values, missing = {}, []
+                divisor = count if params["divide_per_instance_count"] == "capacity" else count - len(pending)
+                for rule in profile["rules"]:
+                    value = reader.aggregate(rule, minute - lag)
+                    if value is not None and rule["divide"]:
+                        value = value / float(max(1, divisor))
+                    values[rule["index"]] = value
+                    if value is None:
+                        missing.append(rule)
+                unreadable = profile["rules"] and missing and (params["missing_metrics"] == "any" or len(missing) == len(profile["rules"]))
+                if unreadable:
+                    figures["minutes_without_metrics"] += interval
+                    if count < capacity["default"]:
+                        recorder.event(minute, "default_capacity", count, capacity["default"], name,
+                                       "metrics cannot be read ({0}): default capacity {1}, used only upward".format(
+                                           ", ".join(sorted({rule["metric_name"] for rule in missing})), capacity["default"]))
+                        figures["default_capacity_scalings"] += 1
+                        count, pending = _apply(count, capacity["default"], pending, minute + delay)
+                        if params["default_capacity_starts_cooldown"]:
+                            cooldown_until = minute + implicit
+                else:
+                    decision = decide(profile, values, count, params)
+                    action = decision["action"] if decision else None
+                    if action == "at_maximum":
+                        figures["minutes_blocked_at_maximum"] += interval
+                    elif action in ("out", "in", "flapping") and minute < cooldown_until:
+                        direction = "Decrease" if action in ("in", "flapping") else "Increase"
+                        recorder.skip(minute, "cooldown", direction, name,
+                                      "cooldown until {0}; would: {1}".format(iso_minute(cooldown_until), decision["reason"]), interval)
+                        figures["skipped_cooldown_runs"] += 1
+                    elif action == "flapping":
+                        recorder.skip(minute, "flapping", "Decrease", name, decision["reason"], interval)
+                        figures["skipped_flapping_runs"] += 1
+                    elif action in ("out", "in"):
+                        rule = decision["rule"]
+                        kind = "scale_out" if action == "out" else "scale_in"
+                        recorder.event(minute, kind, count, decision["to"], name, decision["reason"], rule)
+                        figures["scale_outs" if action == "out" else "scale_ins"] += 1
+                        count, pending = _apply(count, decision["to"], pending, minute + delay)
+                        extra = delay if action == "out" and params["cooldown_from"] == "ready" else 0
+                        cooldown_until = minute + extra + rule["cooldown"]
+        pending = [ready for ready in pending if ready > minute]
+        ready = count - len(pending)
+        counts.append(count)
+        readies.append(ready)
+        profile_names.append(current_profile)
+        reader.ready_history.append(ready)
+        if slo:
+            value = reader.value(slo["key"], slo.get("aggregation") or "Average", minute)
+            if value is not None and slo_compare(value, slo["threshold"]):
+                slo_minutes += 1
+            if slo_series is not None:
+                slo_series.append(value)
+
+    recorder.finish()
+    result = {
+        "summary": _summary(counts, readies, profile_names, schedule, figures, slo_minutes if slo else None),
+        "events": recorder.events,
+        "skipped": recorder.skipped,
+        "timeline": _change_points(first, counts, readies, profile_names),
+        "warnings": sorted(set(warnings)),
+    }
+    if keep_series:
+        result["series"] = {"start": first * 60, "instances": counts, "ready": readies, "slo": slo_series}
+    return result
+
+
+def _apply(count, target, pending, ready_at):
+    """The new count and provisioning list: added instances provision; removed ones leave at once, provisioning ones first."""
+    if target > count:
+        return target, pending + [ready_at] * (target - count)
+    removed = count - target
+    pending = sorted(pending)
+    while removed and pending:
+        pending.pop()
+        removed -= 1
+    return target, pending
+
+
+def _summary(counts, readies, profile_names, schedule, figures, slo_minutes):
+    maxima = {profile["name"]: profile["capacity"]["maximum"] for profile in schedule.profiles}
+    minima = {profile["name"]: profile["capacity"]["minimum"] for profile in schedule.profiles}
+    at_max = sum(1 for count, name in zip(counts, profile_names) if name in maxima and count >= maxima[name])
+    at_min = sum(1 for count, name in zip(counts, profile_names) if name in minima and count <= minima[name])
+    per_profile = {}
+    for name in profile_names:
+        if name is not None:
+            per_profile[name] = per_profile.get(name, 0) + 1
+    summary = {
+        "minutes": len(counts),
+        "instance_hours": round(sum(counts) / 60.0, 2),
+        "ready_instance_hours": round(sum(readies) / 60.0, 2),
+        "mean_instances": round(sum(counts) / float(len(counts)), 3) if counts else 0,
+        "peak_instances": max(counts) if counts else 0,
+        "lowest_instances": min(counts) if counts else 0,
+        "final_instances": counts[-1] if counts else 0,
+        "minutes_at_maximum": at_max,
+        "minutes_at_minimum": at_min,
+        "profile_minutes": per_profile,
+        "slo_minutes_breached": slo_minutes,
+    }
+    summary.update(figures)
+    return summary
+
+
+def _change_points(first, counts, readies, profile_names):
+    points = []
+    previous = None
+    for offset, state in enumerate(zip(counts, readies, profile_names)):
+        if state != previous:
+            points.append({"time": iso_minute(first + offset), "instances": state[0], "ready": state[1], "profile": state[2]})
+            previous = state
+    return points
+
+
+def downsample_timeline(points, limit):
+    """At most ``limit`` change points: when there are more, keep evenly spaced ones (and the last). (points, downsampled)."""
+    if limit is None or len(points) <= limit or limit < 2:
+        return points, False
+    step = (len(points) - 1) / float(limit - 1)
+    chosen = sorted({int(round(index * step)) for index in range(limit)})
+    return [points[index] for index in chosen], True
+
+
+def compare(current, proposed):
+    """Differences of the proposed policy's figures from the current one's (proposed - current)."""
+    if not current or not proposed:
+        return None
+    keys = ("instance_hours", "mean_instances", "peak_instances", "minutes_at_maximum", "scale_outs", "scale_ins",
+            "skipped_flapping_runs", "skipped_cooldown_runs", "minutes_without_metrics", "slo_minutes_breached")
+    result = {}
+    for key in keys:
+        before, after = current["summary"].get(key), proposed["summary"].get(key)
+        if before is None or after is None:
+            continue
+        delta = after - before
+        result[key] = round(delta, 3) if isinstance(delta, float) else delta
+    return result

@@ -1,0 +1,667 @@
+#!/usr/bin/python
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: autoscale_simulate
+short_description: Replay the current and a proposed autoscale policy of an Azure Machine Learning online deployment over its metric history
+version_added: 1.0.0
+description:
+  - Reads the metric history of every metric the policies' rules use from Azure Monitor (one request per metric resource
+    and metric, at one-minute resolution) and replays, minute by minute, what the Azure Monitor autoscale engine would
+    have done with the deployment's current autoscale setting and with a O(proposed) policy.
+  - Returns, for each policy, the instance-count timeline, the scale events with their reasons, the skipped scale actions
+    (flapping guard, cooldown, scale operation in progress), the minutes at maximum, the instance-hours, and the minutes
+    in which an O(slo) metric breached its threshold; and writes a PNG and/or a self-contained HTML page of the metrics and
+    the instance counts, current against proposed.
+  - The engine model follows the Azure Monitor documentation; every choice the documentation leaves open is a named
+    O(parameters) entry. C(docs/simulation.md) in the collection states each modelling assumption and its limits.
+  - Nothing is written to Azure. The module never reports a change.
+author:
+  - mlops.autoscale developers (@mlops-autoscale)
+options:
+  resource_group:
+    description:
+      - The resource group of the Azure Machine Learning workspace (where the autoscale setting is looked for).
+      - Required unless O(target_id) is given.
+    type: str
+  workspace:
+    description: The Azure Machine Learning workspace.
+    type: str
+    aliases: [workspace_name]
+  endpoint:
+    description: The online endpoint.
+    type: str
+    aliases: [endpoint_name]
+  deployment:
+    description: The online deployment whose policies are simulated.
+    type: str
+    aliases: [deployment_name]
+  target_id:
+    description:
+      - The full resource id of the online deployment. Skips the name lookup through Azure Machine Learning.
+      - Mutually exclusive with O(workspace), O(endpoint) and O(deployment).
+    type: str
+  setting_name:
+    description:
+      - The name of the current autoscale setting. It is found by its target whatever its name; this name is only tried
+        first (default C(autoscale-<endpoint>-<deployment>)).
+    type: str
+  window:
+    description:
+      - How much history to replay, ending at O(end), as a duration (V(7d), V(36h), V(1w), ISO 8601 V(P7D)).
+      - From V(1h) to V(30d). Metrics are read from further back by the longest rule time window plus the metric lag, so
+        that the first runs see full windows.
+    type: str
+    default: 7d
+  end:
+    description:
+      - The end of the replayed history, as a UTC date and time (V(2026-03-09T12:00:00Z)). Defaults to the current minute.
+    type: str
+  simulate_current:
+    description: Whether to replay the deployment's current autoscale setting (when it has one).
+    type: bool
+    default: true
+  proposed:
+    description:
+      - A policy to replay beside the current one, in the vocabulary of the C(mlops.autoscale.endpoint_autoscale) role.
+      - C(capacity) (C(minimum), C(maximum), C(default)) and C(rules) make the default profile, named C(default_profile_name)
+        (default V(default)); C(profiles) are scheduled profiles with C(name), C(capacity), C(recurrence) or C(fixed_date),
+        and C(rules). Rule and profile fields are those of M(mlops.autoscale.autoscale_rule) and
+        M(mlops.autoscale.autoscale_profile), with the same defaults.
+      - The role's variable names are accepted as well (C(endpoint_autoscale_capacity), C(endpoint_autoscale_rules),
+        C(endpoint_autoscale_profiles), C(endpoint_autoscale_default_profile_name)).
+      - The policy is checked against the service limits as the write modules check it.
+    type: dict
+  slo:
+    description:
+      - A metric and threshold to count breaches of, per minute, under each policy (for example V(RequestLatency_P99)
+        above V(500) milliseconds, or V(CpuUtilizationPercentage) above V(85)).
+      - Metrics listed in O(parameters.per_instance_metrics) are rescaled to each policy's simulated instance count
+        before they are compared; other metrics are compared as recorded, so both policies see the same breaches.
+    type: dict
+    suboptions:
+      metric_name:
+        description: The metric.
+        type: str
+        required: true
+      metric_resource:
+        description: V(deployment), V(endpoint) or a resource id; defaults as for rules (the deployment when it emits the metric).
+        type: str
+      threshold:
+        description: The threshold.
+        type: float
+        required: true
+      operator:
+        description: How a minute's value is compared with O(slo.threshold) to count as a breach.
+        type: str
+        choices: [GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual]
+        default: GreaterThan
+      aggregation:
+        description: Which per-minute aggregation of the metric is compared.
+        type: str
+        choices: [Average, Minimum, Maximum, Total]
+        default: Average
+  parameters:
+    description:
+      - The engine model's choices where the Azure documentation is silent or gives a range. Unset entries take the
+        defaults named here (see C(docs/simulation.md)).
+    type: dict
+    suboptions:
+      evaluation_interval:
+        description: How often the engine runs (Azure runs every 30 to 60 seconds; the model's resolution is a minute). Default V(1m).
+        type: str
+      metric_lag:
+        description: How late metric data arrives; a run at T reads the windows that end at T minus the lag. Default V(3m).
+        type: str
+      provisioning_delay:
+        description: How long a new instance takes before it serves traffic. Default V(15m).
+        type: str
+      skip_while_provisioning:
+        description: Whether a run is skipped while instances of the last scale-out are still provisioning. Default V(true).
+        type: bool
+      cooldown_from:
+        description: Whether a cooldown counts from the scale V(decision) or from when the new instances are V(ready). Default V(decision).
+        type: str
+        choices: [decision, ready]
+      clamp_starts_cooldown:
+        description: Whether bringing the count into a newly active profile's limits starts a cooldown. Default V(false).
+        type: bool
+      default_capacity_starts_cooldown:
+        description: Whether scaling up to the default capacity (metrics missing) starts a cooldown. Default V(false).
+        type: bool
+      implicit_cooldown:
+        description: The cooldown those two start when enabled. Default V(5m).
+        type: str
+      missing_metrics:
+        description:
+          - When the engine considers that metrics cannot be read (and falls back to the default capacity, upward only),
+            when V(any) rule of the active profile has no data in its window, or when V(all) have none. Default V(any).
+        type: str
+        choices: [any, all]
+      percent_rounding:
+        description: How PercentChangeCount rounds the instances it adds or removes (at least one). Default V(floor).
+        type: str
+        choices: [floor, ceil, round]
+      flapping_search:
+        description:
+          - Which counts the flapping guard tries before skipping a scale-in. V(from_target) tries the rule's target, then
+            each count up toward the current one; V(from_current) tries one fewer first; V(target_only) tries only the
+            target. Default V(from_target).
+        type: str
+        choices: [from_target, from_current, target_only]
+      rule_tie_break:
+        description: Which rule is named (and whose cooldown applies) when several give the same count. Default V(first).
+        type: str
+        choices: [first, longest_cooldown, shortest_cooldown]
+      profile_tie_break:
+        description: Which profile wins between overlapping fixed dates or recurrences starting at the same minute. Default V(first).
+        type: str
+        choices: [first, last]
+      fixed_date_end:
+        description: Whether a fixed date's end minute still belongs to it. Default V(inclusive).
+        type: str
+        choices: [inclusive, exclusive]
+      dst_ambiguous:
+        description: Which occurrence of a local time that occurs twice (end of daylight saving) a schedule starts at. Default V(earlier).
+        type: str
+        choices: [earlier, later]
+      unknown_time_zone:
+        description: Whether a time zone without a known IANA equivalent is simulated as V(utc) (with a warning) or is an V(error). Default V(utc).
+        type: str
+        choices: [utc, error]
+      per_instance_metrics:
+        description:
+          - Metrics that are load divided by the serving instances. With the deployment's recorded instance count
+            (C(DeploymentCapacity)), their history is rescaled to each policy's simulated ready count.
+          - Default V(CpuUtilizationPercentage) and V(GpuUtilizationPercentage). An empty list replays every metric as recorded.
+        type: list
+        elements: str
+      divide_per_instance_count:
+        description: The count a rule's divide-per-instance divides by, all instances (V(capacity)) or the ready ones. Default V(capacity).
+        type: str
+        choices: [capacity, ready]
+      initial_count:
+        description: The instance count at the start. Default the recorded count, else the active profile's default.
+        type: int
+  max_events:
+    description: At most this many scale events and as many skip records are returned per policy (the first ones).
+    type: int
+    default: 200
+  max_timeline:
+    description: At most this many timeline change points are returned per policy (evenly spaced ones when there are more).
+    type: int
+    default: 500
+  png_path:
+    description:
+      - Write a PNG of the metrics and the instance counts over time, current against proposed, to this path.
+      - Needs the Python library matplotlib on the host that runs the module.
+    type: path
+  html_path:
+    description: Write a self-contained HTML page (inline SVG, no scripts) with the same charts and the figures to this path.
+    type: path
+extends_documentation_fragment:
+  - mlops.autoscale._azure
+  - mlops.autoscale._attributes
+  - mlops.autoscale._attributes.INFO_MODULE
+  - mlops.autoscale._attributes.ACTIONGROUP_AZURE
+requirements:
+  - matplotlib (only for O(png_path))
+notes:
+  - The replay is a model. Metric history was recorded under the instance counts the deployment really had; only the
+    metrics in O(parameters.per_instance_metrics) are rescaled to a simulated count, so latency, queueing and errors do
+    not respond to a policy. Read the results as a comparison of policies, not as a forecast.
+  - Writing O(png_path) or O(html_path) writes a local file even in check mode; nothing is written to Azure.
+seealso:
+  - module: mlops.autoscale.autoscale_info
+  - module: mlops.autoscale.autoscale_state
+"""
+
+EXAMPLES = r"""
+- name: What would a tighter CPU policy have done over the last week?
+  mlops.autoscale.autoscale_simulate:
+    resource_group: rg-ml-prod
+    workspace: ws-prod
+    endpoint: ep-fraud
+    deployment: blue
+    proposed:
+      capacity: {minimum: 2, maximum: 8, default: 2}
+      rules:
+        - {metric_name: CpuUtilizationPercentage, operator: GreaterThan, threshold: 70, direction: Increase, value: 2, cooldown: 20m}
+        - {metric_name: CpuUtilizationPercentage, operator: LessThan, threshold: 30, direction: Decrease, value: 1, cooldown: 30m}
+    slo: {metric_name: RequestLatency_P99, threshold: 400}
+    png_path: /tmp/ep-fraud-blue.png
+    html_path: /tmp/ep-fraud-blue.html
+  register: what_if
+
+- name: Compare instance-hours and SLO minutes
+  ansible.builtin.debug:
+    msg: >-
+      current {{ what_if.simulation.current.summary.instance_hours }} h,
+      proposed {{ what_if.simulation.proposed.summary.instance_hours }} h;
+      SLO breached {{ what_if.simulation.current.summary.slo_minutes_breached }} vs
+      {{ what_if.simulation.proposed.summary.slo_minutes_breached }} min
+
+- name: Replay a fixed day with a slower engine (5 minute runs, 10 minute provisioning)
+  mlops.autoscale.autoscale_simulate:
+    target_id: "{{ fraud_blue_deployment_id }}"
+    window: 1d
+    end: "2026-03-09T00:00:00Z"
+    parameters:
+      evaluation_interval: 5m
+      provisioning_delay: 10m
+"""
+
+RETURN = r"""
+simulation:
+  description: The replay of each policy over the same metric history.
+  returned: always
+  type: dict
+  contains:
+    target_id:
+      description: The online deployment.
+      type: str
+    window:
+      description: The replayed period (UTC) and its length in minutes.
+      type: dict
+      sample: {start: "2026-03-02T12:00:00Z", end: "2026-03-09T12:00:00Z", minutes: 10080}
+    parameters:
+      description: The engine parameters used, defaults filled in.
+      type: dict
+    metrics:
+      description: The metric series read, with how many minutes of the replayed period had data.
+      type: list
+      elements: dict
+      sample: [{metric_name: CpuUtilizationPercentage, metric_resource_uri: /subscriptions/.../deployments/blue,
+                aggregations: [Average], minutes_with_data: 9980}]
+    observed_capacity:
+      description: Whether the deployment's recorded instance count (C(DeploymentCapacity)) was available to rescale metrics.
+      type: bool
+    current:
+      description:
+        - The replay of the current autoscale setting; null when the deployment has none or O(simulate_current=false).
+        - C(setting_name) and C(enabled) (a disabled setting is replayed as if it were enabled); C(summary) (see below);
+          C(events) (C(time), C(kind) V(scale_out)/V(scale_in)/V(clamp)/V(default_capacity), C(from), C(to), C(profile),
+          C(rule) index, C(reason)); C(skipped) (C(time), C(until), C(reason) V(flapping)/V(cooldown)/V(in_progress),
+          C(direction), C(profile), C(runs), C(detail)); C(timeline) (change points C(time), C(instances), C(ready),
+          C(profile)); C(events_truncated), C(skipped_truncated), C(timeline_downsampled); C(warnings).
+        - C(summary) has C(minutes), C(instance_hours), C(ready_instance_hours), C(mean_instances), C(peak_instances),
+          C(lowest_instances), C(final_instances), C(minutes_at_maximum), C(minutes_at_minimum), C(profile_minutes),
+          C(slo_minutes_breached) (null without O(slo)), C(scale_outs), C(scale_ins), C(clamps),
+          C(default_capacity_scalings), C(skipped_flapping_runs), C(skipped_cooldown_runs), C(skipped_in_progress_runs),
+          C(minutes_without_metrics), C(minutes_blocked_at_maximum).
+      type: dict
+      returned: always
+      sample:
+        setting_name: autoscale-ep-fraud-blue
+        enabled: true
+        summary: {minutes: 10080, instance_hours: 412.5, peak_instances: 5, minutes_at_maximum: 95, scale_outs: 14,
+                  scale_ins: 13, skipped_flapping_runs: 40, skipped_cooldown_runs: 210, slo_minutes_breached: 31}
+        events:
+          - {time: "2026-03-02T14:07:00Z", kind: scale_out, from: 2, to: 3, profile: default, rule: 0,
+             reason: "CpuUtilizationPercentage Average over 5m = 83.2 > 70 (rule 0: Increase ChangeCount 1)"}
+        skipped: []
+        timeline: [{time: "2026-03-02T12:00:00Z", instances: 2, ready: 2, profile: default}]
+    proposed:
+      description: The replay of O(proposed), shaped as RV(simulation.current); null without O(proposed).
+      type: dict
+      returned: always
+    comparison:
+      description: Proposed minus current for the main figures; null unless both were replayed.
+      type: dict
+      returned: always
+      sample: {instance_hours: -35.2, peak_instances: 1, minutes_at_maximum: -60, slo_minutes_breached: 4}
+    png_path:
+      description: The PNG written, or null.
+      type: str
+    html_path:
+      description: The HTML page written, or null.
+      type: str
+"""
+
+import datetime
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.mlops.autoscale.plugins.module_utils import _engine, _model
+from ansible_collections.mlops.autoscale.plugins.module_utils._api import AutoscaleSettings
+from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
+from ansible_collections.mlops.autoscale.plugins.module_utils._chart import COLORS, ChartError, write_html, write_png
+from ansible_collections.mlops.autoscale.plugins.module_utils._durations import parse_duration
+from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
+from ansible_collections.mlops.autoscale.plugins.module_utils._manager import WriteManager
+from ansible_collections.mlops.autoscale.plugins.module_utils._metrics import MetricHistory
+from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, TARGET_SPEC
+
+WINDOW_RANGE = (3600, 30 * 86400)
+ROLE_PREFIX = "endpoint_autoscale_"
+PROPOSED_KEYS = ("capacity", "rules", "profiles", "default_profile_name")
+CAPACITY_METRIC = "DeploymentCapacity"
+
+
+def build_spec():
+    """The module's options (the common Azure options are merged by AzureAutoscaleModule)."""
+    spec = dict(TARGET_SPEC)
+    spec.update({
+        "setting_name": {"type": "str"},
+        "window": {"type": "str", "default": "7d"},
+        "end": {"type": "str"},
+        "simulate_current": {"type": "bool", "default": True},
+        "proposed": {"type": "dict"},
+        "slo": {"type": "dict", "options": {
+            "metric_name": {"type": "str", "required": True},
+            "metric_resource": {"type": "str"},
+            "threshold": {"type": "float", "required": True},
+            "operator": {"type": "str", "choices": ["GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual"],
+                         "default": "GreaterThan"},
+            "aggregation": {"type": "str", "choices": ["Average", "Minimum", "Maximum", "Total"], "default": "Average"},
+        }},
+        "parameters": {"type": "dict", "options": {
+            "evaluation_interval": {"type": "str"},
+            "metric_lag": {"type": "str"},
+            "provisioning_delay": {"type": "str"},
+            "skip_while_provisioning": {"type": "bool"},
+            "cooldown_from": {"type": "str", "choices": ["decision", "ready"]},
+            "clamp_starts_cooldown": {"type": "bool"},
+            "default_capacity_starts_cooldown": {"type": "bool"},
+            "implicit_cooldown": {"type": "str"},
+            "missing_metrics": {"type": "str", "choices": ["any", "all"]},
+            "percent_rounding": {"type": "str", "choices": ["floor", "ceil", "round"]},
+            "flapping_search": {"type": "str", "choices": ["from_target", "from_current", "target_only"]},
+            "rule_tie_break": {"type": "str", "choices": ["first", "longest_cooldown", "shortest_cooldown"]},
+            "profile_tie_break": {"type": "str", "choices": ["first", "last"]},
+            "fixed_date_end": {"type": "str", "choices": ["inclusive", "exclusive"]},
+            "dst_ambiguous": {"type": "str", "choices": ["earlier", "later"]},
+            "unknown_time_zone": {"type": "str", "choices": ["utc", "error"]},
+            "per_instance_metrics": {"type": "list", "elements": "str"},
+            "divide_per_instance_count": {"type": "str", "choices": ["capacity", "ready"]},
+            "initial_count": {"type": "int"},
+        }},
+        "max_events": {"type": "int", "default": 200},
+        "max_timeline": {"type": "int", "default": 500},
+        "png_path": {"type": "path"},
+        "html_path": {"type": "path"},
+    })
+    return spec
+
+
+# ---------------------------------------------------------------- pure helpers
+
+def parse_end(value):
+    """An aware UTC datetime, floored to the minute, from ``YYYY-MM-DDTHH:MM[:SS][Z|+00:00]``."""
+    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError("end: {0!r} is not a date and time; use YYYY-MM-DDTHH:MM:SSZ (UTC)".format(value)) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc).replace(second=0, microsecond=0)
+
+
+def proposed_setting(proposed, target_ids, name):
+    """The canonical setting for a proposed policy in the role's vocabulary; ValueError names the path."""
+    given = {}
+    for key, value in proposed.items():
+        short = key[len(ROLE_PREFIX):] if key.startswith(ROLE_PREFIX) else key
+        if short not in PROPOSED_KEYS:
+            raise ValueError("proposed.{0}: unknown; allowed: {1}".format(key, ", ".join(PROPOSED_KEYS)))
+        given[short] = value
+    if not isinstance(given.get("capacity"), dict):
+        raise ValueError("proposed.capacity: required (minimum, maximum, default)")
+    default_name = given.get("default_profile_name") or "default"
+    profiles = [_model.build_profile({"name": default_name, "capacity": given["capacity"], "rules": given.get("rules") or []},
+                                     target_ids, "proposed")]
+    for index, profile in enumerate(given.get("profiles") or []):
+        if not isinstance(profile, dict):
+            raise ValueError("proposed.profiles[{0}]: must be a dict".format(index))
+        profile = dict(profile)
+        if isinstance(profile.get("fixed_date"), dict) and not profile["fixed_date"].get("time_zone"):
+            profile["fixed_date"] = dict(profile["fixed_date"], time_zone="UTC")
+        if profile.get("rules") is None:
+            profile["rules"] = []
+        profiles.append(_model.build_profile(profile, target_ids, "proposed.profiles[{0}]".format(index)))
+    setting = _model.new_setting(name, None, target_ids.deployment_id)
+    setting["profiles"] = profiles
+    try:
+        _model.validate_setting(setting)
+    except ValueError as error:
+        raise ValueError("proposed.{0}".format(error)) from error
+    return setting
+
+
+def _longest_window(settings):
+    longest = 60
+    for setting in settings:
+        for profile in setting["profiles"]:
+            for rule in profile["rules"]:
+                longest = max(longest, parse_duration(rule["time_window"], "time_window") + parse_duration(rule["time_grain"], "time_grain"))
+    return longest
+
+
+def _bounded(result, max_events, max_timeline):
+    events, skipped = result["events"], result["skipped"]
+    timeline, downsampled = _engine.downsample_timeline(result["timeline"], max_timeline)
+    return {
+        "summary": result["summary"],
+        "events": events[:max_events],
+        "events_truncated": len(events) > max_events,
+        "skipped": skipped[:max_events],
+        "skipped_truncated": len(skipped) > max_events,
+        "timeline": timeline,
+        "timeline_downsampled": downsampled,
+        "warnings": result["warnings"],
+    }
+
+
+def _thresholds(setting, key, label, color):
+    lines = []
+    for profile in setting["profiles"] if setting else []:
+        for rule in profile["rules"]:
+            if _engine.series_key(rule["metric_resource_uri"], rule["metric_name"], rule.get("dimensions")) != key:
+                continue
+            sign = _engine.OPERATOR_SIGNS.get(rule["operator"], "?")
+            direction = "out" if rule["direction"] == "Increase" else "in"
+            line = {"label": "{0}: {1} {2} {3:g}".format(label, direction, sign, float(rule["threshold"])),
+                    "value": float(rule["threshold"]), "color": color}
+            if line["label"] not in [item["label"] for item in lines] and not rule.get("divide_per_instance"):
+                lines.append(line)
+    return lines
+
+
+def _window_values(series, aggregation, start_minute, minutes):
+    if not series:
+        return [None] * minutes
+    values = series["values"].get(aggregation) or next(iter(series["values"].values()), [])
+    offset = start_minute - series["start"] // 60
+    return [values[offset + index] if 0 <= offset + index < len(values) else None for index in range(minutes)]
+
+
+def build_chart(title, start_minute, minutes, needed, metrics, replays, settings, slo, observed):
+    """The chart dict of _chart from the replays (``replays``/``settings``: {label: ...} for current and proposed)."""
+    panels = []
+    for entry in needed[:4]:
+        lines = []
+        for label, setting in settings.items():
+            lines.extend(_thresholds(setting, entry["key"], label, COLORS[label]))
+        panels.append({"title": "{0} ({1}, per-minute {2}, as recorded)".format(
+            entry["metric_name"], entry["role"], entry["aggregations"][0]),
+            "series": [{"label": "recorded", "values": _window_values(metrics.get(entry["key"]), entry["aggregations"][0], start_minute, minutes),
+                        "color": COLORS["recorded"]}], "lines": lines})
+    if slo:
+        series = []
+        for label, result in replays.items():
+            series.append({"label": label, "values": result["series"]["slo"], "color": COLORS[label]})
+        panels.append({"title": "SLO: {0} {1} ({2}) as each policy would see it".format(slo["metric_name"], slo["aggregation"], slo["role"]),
+                       "series": series, "lines": [{"label": "SLO {0:g}".format(slo["threshold"]), "value": slo["threshold"], "color": COLORS["slo"]}]})
+    counts = [{"label": label, "values": result["series"]["instances"], "color": COLORS[label], "step": True} for label, result in replays.items()]
+    if observed:
+        counts.insert(0, {"label": "recorded", "values": _window_values(observed, "Average", start_minute, minutes), "color": COLORS["recorded"],
+                          "step": True})
+    panels.append({"title": "Instances", "series": counts, "lines": []})
+    keys = ("instance_hours", "mean_instances", "peak_instances", "minutes_at_maximum", "scale_outs", "scale_ins",
+            "skipped_flapping_runs", "skipped_cooldown_runs", "minutes_without_metrics", "slo_minutes_breached")
+    labels = list(replays)
+    table = {"columns": ["figure"] + labels, "rows": [[key] + [replays[label]["summary"].get(key) for label in labels] for key in keys]}
+    return {"title": title, "start": start_minute * 60, "step": 60, "panels": panels, "table": table}
+
+
+# ---------------------------------------------------------------- the manager
+
+class SimulateManager:
+    """Reads the current setting and the metric history, replays the policies, renders the pictures."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.settings = AutoscaleSettings(module.session)
+        self.history = MetricHistory(module.session)
+
+    def _fail(self, error):
+        self.module.fail_json(msg=str(error).lstrip("."))
+
+    def _inputs(self, target):
+        params = self.params
+        try:
+            engine_params = _engine.parameters({key: value for key, value in (params["parameters"] or {}).items() if value is not None})
+            window = parse_duration(params["window"], "window")
+            if not WINDOW_RANGE[0] <= window <= WINDOW_RANGE[1]:
+                raise ValueError("window: {0} is out of range; allowed: 1h to 30d".format(params["window"]))
+            end = parse_end(params["end"]) if params["end"] else datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+            name = params["setting_name"] or target.default_name
+            proposed = proposed_setting(params["proposed"], target.ids, name) if params["proposed"] is not None else None
+            slo = None
+            if params["slo"]:
+                rule = _model.build_rule(dict(params["slo"], operator="GreaterThan", direction="Increase"), target.ids, "slo")
+                slo = dict(params["slo"], metric_name=rule["metric_name"], metric_resource_uri=rule["metric_resource_uri"],
+                           role=rule["metric_resource"], key=_engine.series_key(rule["metric_resource_uri"], rule["metric_name"]))
+            for key in ("max_events", "max_timeline"):
+                if params[key] < 1:
+                    raise ValueError("{0}: must be at least 1".format(key))
+        except ValueError as error:
+            self._fail(error)
+        return engine_params, window, end, proposed, slo
+
+    def run(self):
+        """The module result."""
+        params = self.params
+        try:
+            target = WriteManager(self.module)._target()
+        except ValueError as error:
+            self._fail(error)
+        engine_params, window, end, proposed, slo = self._inputs(target)
+        current = None
+        if params["simulate_current"]:
+            raw = self.settings.find_by_target(target.resource_group, target.ids.deployment_id,
+                                               [params["setting_name"] or target.default_name])
+            current = _model.normalise_setting(raw) if raw else None
+        policies = {label: setting for label, setting in (("current", current), ("proposed", proposed)) if setting}
+
+        start = end - datetime.timedelta(seconds=window)
+        lead = _longest_window(policies.values()) + parse_duration(engine_params["metric_lag"], "metric_lag") + 60
+        fetch_start = start - datetime.timedelta(seconds=lead)
+        needed = self._needed(policies, slo, target)
+        metrics = self.history.fetch_all(needed, fetch_start, end)
+        observed = self._observed_capacity(target, fetch_start, end)
+
+        start_minute, minutes = int(start.timestamp() // 60), int(window // 60)
+        replays, outputs = {}, {}
+        for label, setting in policies.items():
+            try:
+                replays[label] = _engine.simulate(setting, metrics, start, end, engine_params, observed_capacity=observed,
+                                                  slo=slo, keep_series=True)
+            except ValueError as error:
+                self._fail("{0} policy: {1}".format(label, error))
+            outputs[label] = _bounded(replays[label], params["max_events"], params["max_timeline"])
+            for warning in replays[label]["warnings"]:
+                self.module.warn("{0} policy: {1}".format(label, warning))
+        if current is not None and "current" in outputs:
+            outputs["current"] = dict(outputs["current"], setting_name=current["name"], enabled=current["enabled"])
+        if current is None and params["simulate_current"]:
+            self.module.warn("The deployment has no autoscale setting: only the proposed policy is replayed.")
+
+        result = {
+            "target_id": target.ids.deployment_id,
+            "window": {"start": _engine.iso_minute(start_minute), "end": _engine.iso_minute(start_minute + minutes), "minutes": minutes},
+            "parameters": engine_params,
+            "metrics": [self._metric_report(entry, metrics, start_minute, minutes) for entry in needed],
+            "observed_capacity": observed is not None,
+            "current": outputs.get("current"),
+            "proposed": outputs.get("proposed"),
+            "comparison": _engine.compare(outputs.get("current"), outputs.get("proposed")),
+            "png_path": None,
+            "html_path": None,
+        }
+        if params["png_path"] or params["html_path"]:
+            title = "Autoscale simulation: {0}/{1}, {2} to {3}".format(
+                target.names["endpoint"], target.names["deployment"], result["window"]["start"], result["window"]["end"])
+            chart = build_chart(title, start_minute, minutes, needed, metrics, replays, policies, slo, observed)
+            self._write_pictures(chart, result)
+        return {"changed": False, "simulation": result}
+
+    @staticmethod
+    def _metric_report(entry, metrics, start_minute, minutes):
+        values = _window_values(metrics.get(entry["key"]), entry["aggregations"][0], start_minute, minutes)
+        return {"metric_name": entry["metric_name"], "metric_resource_uri": entry["metric_resource_uri"],
+                "aggregations": entry["aggregations"], "minutes_with_data": sum(1 for value in values if value is not None)}
+
+    def _needed(self, policies, slo, target):
+        merged = {}
+        for setting in policies.values():
+            for entry in _engine.required_series(setting):
+                known = merged.setdefault(entry["key"], entry)
+                for aggregation in entry["aggregations"]:
+                    if aggregation not in known["aggregations"]:
+                        known["aggregations"].append(aggregation)
+        if slo:
+            known = merged.setdefault(slo["key"], {"key": slo["key"], "metric_resource_uri": slo["metric_resource_uri"],
+                                                   "metric_name": slo["metric_name"], "metric_namespace": None, "dimensions": [],
+                                                   "aggregations": []})
+            if slo["aggregation"] not in known["aggregations"]:
+                known["aggregations"].append(slo["aggregation"])
+        for entry in merged.values():
+            entry["role"] = _model.metric_resource_role(entry["metric_resource_uri"], target.ids)
+            if entry["role"] not in ("deployment", "endpoint"):
+                entry["role"] = "other resource"
+        return list(merged.values())
+
+    def _observed_capacity(self, target, start, end):
+        """The recorded instance count, or None (with a warning) when Azure Monitor does not have it."""
+        try:
+            series = self.history.fetch(target.ids.deployment_id, CAPACITY_METRIC, None, ["Average"], start, end)
+        except AutoscaleError as error:
+            if error.status in (400, 404):
+                self.module.warn("The deployment's {0} metric could not be read ({1}); metrics are replayed as recorded.".format(
+                    CAPACITY_METRIC, error.message))
+                return None
+            raise
+        if not any(value for value in series["values"]["Average"]):
+            return None
+        return series
+
+    def _write_pictures(self, chart, result):
+        params = self.params
+        try:
+            if params["html_path"]:
+                write_html(params["html_path"], chart)
+                result["html_path"] = params["html_path"]
+            if params["png_path"]:
+                write_png(params["png_path"], chart)
+                result["png_path"] = params["png_path"]
+        except ChartError as error:
+            self.module.fail_json(msg=missing_required_lib(error.missing, reason="png_path"), exception=str(error))
+        except OSError as error:
+            self.module.fail_json(msg="Failed to write the simulation picture: {0}".format(error))
+
+
+def main():
+    """Run the module."""
+    module = AzureAutoscaleModule(argument_spec=build_spec(), supports_check_mode=True, **TARGET_CONSTRAINTS)
+    module.execute(SimulateManager)
+
+
+if __name__ == "__main__":
+    main()
