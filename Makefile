@@ -130,7 +130,7 @@ test: changelog-lint build doc units emulator-tests lint integration sanity
 # ---------------------------------------------------------------- demo / build
 
 demo: venv collection
-	hacking/with-emulator.sh --state-dir $(BUILD)/demo-state -- $(BIN)/ansible-playbook playbooks/demo.yml
+	hacking/with-emulator.sh --state-dir $(BUILD)/demo-state -- $(BIN)/ansible-playbook -i playbooks/inventory playbooks/demo.yml
 
 build: venv
 	@mkdir -p $(BUILD)/dist

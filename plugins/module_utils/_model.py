@@ -777,8 +777,23 @@ def apply_profile(setting, profile, state, purge_rules=True, rules_given=True):
     return result
 
 
+def adopt_default_profile_name(existing_profiles, profiles):
+    """``profiles`` with its one default profile renamed after the setting's one default profile, when its own name is new.
+
+    Keeps the name the portal, the CLI or Terraform gave the default profile (for example "Auto created scale condition").
+    """
+    names = {profile["name"] for profile in existing_profiles}
+    existing = [profile for profile in existing_profiles if is_default_profile(profile)]
+    declared = [index for index, profile in enumerate(profiles) if is_default_profile(profile)]
+    if len(existing) != 1 or len(declared) != 1 or profiles[declared[0]]["name"] in names:
+        return profiles
+    renamed = list(profiles)
+    renamed[declared[0]] = dict(profiles[declared[0]], name=existing[0]["name"])
+    return renamed
+
+
 def apply_setting(setting, *, enabled=None, notifications=UNSET, tags=None, purge_tags=True, profiles=None, purge_profiles=True,
-                  purge_rules=True):
+                  purge_rules=True, keep_default_profile_name=False):
     """Set whole-setting options (None/UNSET = leave alone). Start a new setting from new_setting()."""
     if setting is None:
         raise ValueError("setting: no autoscale setting to update; start a new one from new_setting()")
@@ -793,6 +808,8 @@ def apply_setting(setting, *, enabled=None, notifications=UNSET, tags=None, purg
         given = _string_map(tags, "tags")
         result["tags"] = given if purge_tags else dict(result["tags"], **given)
     if profiles is not None:
+        if keep_default_profile_name:
+            profiles = adopt_default_profile_name(result["profiles"], profiles)
         existing = {profile["name"]: profile for profile in result["profiles"]}
         merged = [_merge_profile(existing.get(profile["name"]), profile, purge_rules, profile.get("rules") is not None) for profile in profiles]
         if not purge_profiles:

@@ -50,6 +50,15 @@ options:
       - Only applies when O(profiles) is set.
     type: bool
     default: true
+  keep_default_profile_name:
+    description:
+      - When O(profiles) has one default profile (no schedule) whose name matches no profile of the setting, and the
+        setting has one default profile, whether the declared one takes that profile's name (V(true)) instead of
+        replacing it under the new name (V(false)).
+      - Keeps the name the portal, the Azure CLI or Terraform gave an adopted setting's default profile, so adopting it
+        changes nothing.
+    type: bool
+    default: false
   purge_rules:
     description:
       - For a profile in O(profiles) that sets C(rules), whether its rules become exactly those (V(true)), or those are added
@@ -177,6 +186,7 @@ def build_spec():
         "profiles": profiles_spec(),
         "purge_profiles": {"type": "bool", "default": True},
         "purge_rules": {"type": "bool", "default": True},
+        "keep_default_profile_name": {"type": "bool", "default": False},
     })
     return spec
 
@@ -199,7 +209,8 @@ class StateManager(WriteManager):
             raise ValueError("profiles: a new autoscale setting needs at least one profile (Azure requires 1 to 20).")
         return _model.apply_setting(have or self.skeleton(target), enabled=params["enabled"], notifications=notifications,
                                     tags=params["tags"], purge_tags=params["purge_tags"], profiles=profiles,
-                                    purge_profiles=params["purge_profiles"], purge_rules=params["purge_rules"])
+                                    purge_profiles=params["purge_profiles"], purge_rules=params["purge_rules"],
+                                    keep_default_profile_name=params["keep_default_profile_name"])
 
 
 def main():

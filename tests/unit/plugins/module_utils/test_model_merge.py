@@ -174,3 +174,19 @@ def test_notifications_masked_input_resolves(portal_setting):
     cleared = _model.apply_setting(with_hook, notifications=None)
     assert compare(with_hook, cleared).get_after() == {"notifications": None}
     assert "s3cr3t" not in str(compare(with_hook, cleared).get_before())
+
+
+def test_keep_default_profile_name_adopts_the_existing_name(portal_setting):
+    existing_default = next(profile["name"] for profile in portal_setting["profiles"] if _model.is_default_profile(profile))
+    declared = _model.build_profile({"name": "default-by-inventory", "capacity": {"minimum": 1, "maximum": 4}}, TARGET, "p")
+    kept = _model.apply_setting(portal_setting, profiles=[declared], purge_profiles=False, keep_default_profile_name=True)
+    assert [profile["name"] for profile in kept["profiles"] if _model.is_default_profile(profile)] == [existing_default]
+    replaced = _model.apply_setting(portal_setting, profiles=[declared], purge_profiles=False)
+    assert "default-by-inventory" in [profile["name"] for profile in replaced["profiles"]]
+
+
+def test_keep_default_profile_name_keeps_a_name_that_exists(portal_setting):
+    existing = [profile["name"] for profile in portal_setting["profiles"]]
+    declared = [dict(profile) for profile in portal_setting["profiles"]]
+    assert _model.adopt_default_profile_name(portal_setting["profiles"], declared) == declared
+    assert existing == [profile["name"] for profile in declared]
