@@ -63,7 +63,7 @@ options:
       - For a cloud whose TLS certificates come from a private CA, point the E(REQUESTS_CA_BUNDLE) environment variable at
         the CA bundle.
     type: str
-  cache:
+  lookup_cache:
     description:
       - Whether module runs share an on-disk cache (in C($XDG_CACHE_HOME/mlops.autoscale), else C(~/.cache/mlops.autoscale),
         or E(MLOPS_AUTOSCALE_CACHE_DIR)) of the cloud metadata document, of workspace/endpoint/deployment name

@@ -42,7 +42,7 @@ AZURE_AUTH_SPEC = {
     "tenant": {"type": "str", "fallback": (env_fallback, ["AZURE_TENANT", "AZURE_TENANT_ID"])},
     "profile": {"type": "str", "fallback": (env_fallback, ["AZURE_PROFILE"])},
     "cloud_environment": {"type": "str", "fallback": (env_fallback, ["AZURE_CLOUD_ENVIRONMENT"])},
-    "cache": {"type": "bool", "default": True},
+    "lookup_cache": {"type": "bool", "default": True},
     "retry_total": {"type": "int", "default": 6},
     "retry_timeout": {"type": "int", "default": 300},
 }
@@ -211,7 +211,7 @@ class Session:
         self._subscription_id = params.get("subscription_id")
         self._monitor = None
         self._ml_clients = {}
-        self.cache = DiskCache(default_directory()) if params.get("cache") else NoCache()
+        self.cache = DiskCache(default_directory()) if params.get("lookup_cache") else NoCache()
 
     @property
     def cloud(self):
