@@ -46,7 +46,7 @@ MODULES = $(sort $(basename $(notdir $(filter-out %/__init__.py,$(wildcard plugi
 EMULATOR_PROJECT := $(wildcard tools/arm_emulator/pyproject.toml)
 
 .PHONY: help venv collection units emulator-tests integration sanity lint changelog-lint doc \
-        test demo build clean distclean
+        test demo build clean distclean reliability
 
 help:
 	@echo "targets: venv collection units emulator-tests integration sanity lint changelog-lint doc test demo build clean distclean"
@@ -95,6 +95,11 @@ integration: venv collection
 	rm -rf tests/output/integration
 	PYTHONPATH=$(COLLECTIONS) $(BIN)/python -m pytest -p no:cacheprovider -v tests/integration $(PYTEST_ARGS)
 
+# Reliability and security (faults, races, kills, bad input, auth, secrets): tests/reliability, figures in
+# tests/output/reliability/figures.json (docs/reliability.md). After integration: it greps the integration logs.
+reliability: venv collection
+	PYTHONPATH=$(COLLECTIONS) $(BIN)/python -m pytest -p no:cacheprovider -v -W ignore::DeprecationWarning tests/reliability $(PYTEST_ARGS)
+
 # ansible-test sanity in per-test virtual environments (ansible-test caches them under
 # ~/.ansible/test/venv), no ignore files. ansible-test resolves symlinks in the working
 # directory, so it runs in a copy of the files git lists (tracked + untracked, minus
@@ -125,7 +130,7 @@ doc: venv collection
 	done
 
 # Cheap checks first, the slowest (sanity) last.
-test: changelog-lint build doc units emulator-tests lint integration sanity
+test: changelog-lint build doc units emulator-tests lint integration reliability sanity
 
 # ---------------------------------------------------------------- demo / build
 

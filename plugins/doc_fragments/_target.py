@@ -57,11 +57,13 @@ options:
     default: false
   write_verify_delay:
     description:
-      - Seconds to wait after a write before reading the setting back to verify it.
+      - Seconds to wait after a write before reading the setting back to verify it, from 0 to 60.
       - Autoscale settings have no ETag, so the last writer wins. If a concurrent writer (another play, the portal, a
         pipeline) replaced the setting with a body that lacks this task's change, the task is applied again on the new
         state, up to 3 writes in all, and otherwise fails with C(ConcurrentModification). The delay covers writers that
         read the setting before this task's write and write it back just after.
+      - A writer that saves a setting it read earlier (the portal after minutes of editing) can still overwrite this task's
+        change, or have its own overwritten, without either side noticing: serialise the writers of one setting.
     type: float
     default: 1.0
 """

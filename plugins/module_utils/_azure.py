@@ -301,7 +301,9 @@ class Session:
         if key not in self._ml_clients:
             # The cloud is resolved once, from cloud_environment, and handed over explicitly: without this azure-ai-ml
             # would fetch the metadata document again from ARM_CLOUD_METADATA_URL several times per client.
+            # AZUREML_CURRENT_CLOUD may name a cloud registered only in another process (azure-ai-ml sets it).
             os.environ.pop("ARM_CLOUD_METADATA_URL", None)
+            os.environ.pop("AZUREML_CURRENT_CLOUD", None)
             with azure_errors("load azure-ai-ml"):
                 from azure.ai.ml import MLClient  # pylint: disable=import-outside-toplevel
             cloud = self.cloud

@@ -75,7 +75,8 @@ class DiskCache:
         """Store ``value`` for ``ttl`` seconds. A cache that cannot be written is only a slower run, never a failure."""
         folder = os.path.join(self.directory, namespace)
         try:
-            os.makedirs(folder, mode=0o700, exist_ok=True)
+            for private in (self.directory, folder):
+                os.makedirs(private, mode=0o700, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 json.dump({"expires": time.time() + ttl, "value": value}, stream)

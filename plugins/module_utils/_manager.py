@@ -20,6 +20,9 @@ from ansible_collections.mlops.autoscale.plugins.module_utils._lint import lint_
 #: How many times a task writes when concurrent writers keep replacing its change.
 WRITE_ATTEMPTS = 3
 
+#: The longest wait before reading a write back, in seconds.
+MAX_VERIFY_DELAY = 60
+
 
 class Target:
     """The resource a setting scales, where its setting lives, and how to name a new one."""
@@ -91,6 +94,9 @@ class WriteManager:
 
     def run(self):
         """Converge the setting: one write when it differs (re-applied only after a concurrent writer). Returns the result."""
+        delay = self.params["write_verify_delay"]
+        if not 0 <= delay <= MAX_VERIFY_DELAY:  # also false for NaN
+            self.module.fail_json(msg="write_verify_delay: {0!r} is not a number of seconds from 0 to {1}".format(delay, MAX_VERIFY_DELAY))
         try:
             target = self._target()
         except ValueError as error:
