@@ -63,7 +63,7 @@ options:
         state, up to 3 writes in all, and otherwise fails with C(ConcurrentModification). The delay covers writers that
         read the setting before this task's write and write it back just after.
       - A writer that saves a setting it read earlier (the portal after minutes of editing) can still overwrite this task's
-        change, or have its own overwritten, without either side noticing: serialise the writers of one setting.
+        change, or have its own overwritten, without either side noticing; serialise the writers of one setting.
     type: float
     default: 1.0
 """
