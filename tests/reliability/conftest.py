@@ -17,11 +17,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from arm_emulator.testing import ArmClient
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import helpers  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.mlops.autoscale.tests.unit.plugins.modules import utils as module_utils  # noqa: E402  pylint: disable=wrong-import-position
 
 _FIGURES = {}
 
@@ -54,18 +56,18 @@ def emulator(tmp_path_factory):
     from arm_emulator.testing import EmulatorProcess  # pylint: disable=import-outside-toplevel
 
     emu = EmulatorProcess.start(tmp_path_factory.mktemp("arm-emulator"))
-    helpers.forget_cloud(emu.env["cloud_name"])
+    module_utils.forget_cloud(emu.env["cloud_name"])
     try:
         yield emu
     finally:
         emu.stop()
-        helpers.forget_cloud(emu.env["cloud_name"])
+        module_utils.forget_cloud(emu.env["cloud_name"])
 
 
 @pytest.fixture(scope="module")
 def arm(emulator):
     """Raw REST client as the writer principal (setup, checks, and "the portal")."""
-    return helpers.Arm(emulator)
+    return ArmClient(emulator)
 
 
 @pytest.fixture

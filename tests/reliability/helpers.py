@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import multiprocessing
 import os
@@ -16,16 +15,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from unittest.mock import patch
 
-import requests
-from ansible.module_utils import basic
+
+from ansible_collections.mlops.autoscale.tests.unit.plugins.modules import utils as module_utils
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = ROOT / "tests" / "output" / "reliability"
 CACHE_DIR = OUTPUT_DIR / "token-cache"
 COLLECTIONS_PATH = ROOT / ".build" / "collections"
-AUTOSCALE_API = "2022-10-01"
 AUTOSCALE_PATH = re.compile(r"/providers/microsoft\.insights/autoscalesettings", re.IGNORECASE)
 WRITE_METHODS = ("PUT", "PATCH", "DELETE")
 
@@ -39,64 +36,6 @@ SCRUBBED_NAMES = ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE", "HTTP
 
 
 # ---------------------------------------------------------------- emulator and environment
-
-class Arm:
-    """Raw HTTPS calls to the emulator as a principal."""
-
-    def __init__(self, emulator, client_id=None):
-        self.emulator = emulator
-        self.session = requests.Session()
-        self.session.verify = emulator.env["REQUESTS_CA_BUNDLE"]
-        self.client_id = client_id or emulator.env["AZURE_CLIENT_ID"]
-        self.token = emulator.token(self.client_id)
-
-    def call(self, method, path, body=None, api_version=AUTOSCALE_API, token=None):
-        url = path if path.startswith("https://") else self.emulator.base_url + path
-        params = {"api-version": api_version} if api_version else None
-        return self.session.request(method, url, json=body, params=params, timeout=60, verify=self.session.verify,
-                                    headers={"Authorization": "Bearer " + (token or self.token)})
-
-    def setting_path(self, resource_group, name, subscription_id=None):
-        return "/subscriptions/{0}/resourceGroups/{1}/providers/Microsoft.Insights/autoscalesettings/{2}".format(
-            subscription_id or self.emulator.env["AZURE_SUBSCRIPTION_ID"], resource_group, name)
-
-    def get(self, resource_group, name):
-        response = self.call("GET", self.setting_path(resource_group, name))
-        if response.status_code == 404:
-            return None
-        response.raise_for_status()
-        return response.json()
-
-    def put(self, resource_group, name, body):
-        response = self.call("PUT", self.setting_path(resource_group, name), body)
-        assert response.status_code in (200, 201), response.text
-        return response.json()
-
-    def delete(self, resource_group, name):
-        self.call("DELETE", self.setting_path(resource_group, name))
-
-    def settings(self):
-        """Every autoscale setting of the subscription (all pages)."""
-        items, first = [], True
-        url = "/subscriptions/{0}/providers/microsoft.insights/autoscalesettings".format(self.emulator.env["AZURE_SUBSCRIPTION_ID"])
-        while url:
-            response = self.call("GET", url, api_version=AUTOSCALE_API if first else None)
-            response.raise_for_status()
-            data = response.json()
-            items.extend(data["value"])
-            url, first = data.get("nextLink"), False
-        return items
-
-
-def forget_cloud(name):
-    """azure-ai-ml registers a custom cloud once per process and never updates it: drop the previous emulator's."""
-    try:
-        from azure.ai.ml import _azure_environments  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        return
-    _azure_environments._environments.pop(name, None)  # pylint: disable=protected-access
-    os.environ.pop("AZUREML_CURRENT_CLOUD", None)
-
 
 def point_env_at(monkeypatch, emulator, home):
     """The client environment of an emulator (module options fall back to it) and nothing from outside."""
@@ -170,44 +109,10 @@ def rule_metrics(raw):
 
 # ---------------------------------------------------------------- in-process module runs
 
-class AnsibleExitJson(Exception):
-    """Raised by the exit_json replacement."""
-
-
-class AnsibleFailJson(Exception):
-    """Raised by the fail_json replacement."""
-
-
-def _exit_json(*args, **kwargs):  # pylint: disable=unused-argument
-    kwargs.setdefault("changed", False)
-    raise AnsibleExitJson(kwargs)
-
-
-def _fail_json(*args, **kwargs):  # pylint: disable=unused-argument
-    kwargs["failed"] = True
-    raise AnsibleFailJson(kwargs)
-
-
-@contextlib.contextmanager
-def _module_args(args):
-    args = dict(args)
-    args.setdefault("_ansible_remote_tmp", "/tmp")
-    args.setdefault("_ansible_keep_remote_files", False)
-    from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
-    with patch_module_args(args):
-        yield
-
-
-def run_module(module, args):
-    """Run ``module.main()`` in this process; return ("ok"|"failed", result)."""
-    with _module_args(args), patch.multiple(basic.AnsibleModule, exit_json=_exit_json, fail_json=_fail_json):
-        try:
-            module.main()
-        except AnsibleExitJson as exc:
-            return "ok", exc.args[0]
-        except AnsibleFailJson as exc:
-            return "failed", exc.args[0]
-    raise AssertionError("the module returned without exit_json or fail_json")
+def run_module(module_object, args):
+    """Run ``module_object.main()`` in this process; return ("ok"|"failed", result)."""
+    kind, result = module_utils.run_module(module_object, args)
+    return ("ok" if kind is module_utils.AnsibleExitJson else "failed"), result
 
 
 def module(name):

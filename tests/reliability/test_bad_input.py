@@ -14,6 +14,7 @@ import json
 import sys
 
 import pytest
+from arm_emulator.testing import ArmClient
 
 import helpers
 
@@ -320,7 +321,7 @@ def test_bad_input_through_the_role(emulator, ansible_env, tmp_path, figures):
     """One ansible-playbook run of the role, one host per bad input: every host fails, the emulator sees no write."""
     emulator.clear_faults()
     emulator.clear_requests()
-    before = {item["id"].lower(): helpers.vocabulary(item) for item in helpers.Arm(emulator).settings()}
+    before = {item["id"].lower(): helpers.vocabulary(item) for item in ArmClient(emulator).settings()}
     hosts = {}
     targets = [item for item in emulator.env["deployments"]]
     for index, (host, (variables, _expected)) in enumerate(sorted(ROLE_CASES.items())):
@@ -346,7 +347,7 @@ def test_bad_input_through_the_role(emulator, ansible_env, tmp_path, figures):
     assert SIG not in output
     writes = helpers.arm_writes(emulator.requests())
     assert writes == []
-    after = {item["id"].lower(): helpers.vocabulary(item) for item in helpers.Arm(emulator).settings()}
+    after = {item["id"].lower(): helpers.vocabulary(item) for item in ArmClient(emulator).settings()}
     assert after == before
     figures["bad_input_role"] = {"cases": len(ROLE_CASES), "failed_before_write": sum(1 for host in ROLE_CASES if recap[host]["failed"]),
                                  "writes": len(writes), "seconds": round(seconds, 1),

@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import pytest
+from arm_emulator.testing import ArmClient
 
 import helpers
 
@@ -78,7 +79,7 @@ def _converged(fleet, monkeypatch, tmp_path, hosts):
     ids = {(item["workspace"], item["endpoint"], item["name"]): item["id"] for item in fleet.env["deployments"]}
     profiles = [{"name": "default", "capacity": POLICY["endpoint_autoscale_capacity"],
                  "rules": [dict(rule, cooldown="15m") for rule in POLICY["endpoint_autoscale_rules"]]}]
-    existing = {item["properties"]["targetResourceUri"].lower() for item in helpers.Arm(fleet).settings()}
+    existing = {item["properties"]["targetResourceUri"].lower() for item in ArmClient(fleet).settings()}
     outcome = {}
     for host in hosts:
         target = ids[tuple(host.split("."))]
@@ -124,7 +125,7 @@ def test_fleet_converges_under_transient_faults(fleet, ansible_env, tmp_path, mo
     not_converged = {host: state for host, state in outcome.items() if host != BROKEN_HOST and state != "converged"}
     assert not not_converged
     assert outcome[BROKEN_HOST] == "missing"
-    settings = helpers.Arm(fleet).settings()
+    settings = ArmClient(fleet).settings()
     assert len(settings) == len(hosts) - 1
 
     arm = [entry for entry in log if entry["kind"] == "arm"]
@@ -165,11 +166,11 @@ def test_broken_host_converges_once_the_fault_is_gone(fleet, ansible_env, tmp_pa
 
 def test_restart_loses_no_setting(fleet, figures):
     """The emulator keeps its state across a restart, as the tests assume of a real service."""
-    arm = helpers.Arm(fleet)
+    arm = ArmClient(fleet)
     before = {item["id"].lower(): item for item in arm.settings()}
     assert before
     fleet.restart()
-    arm = helpers.Arm(fleet)
+    arm = ArmClient(fleet)
     after = {item["id"].lower(): item for item in arm.settings()}
     assert after == before
     figures["emulator_restart"] = {"settings_before": len(before), "settings_after": len(after),

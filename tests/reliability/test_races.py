@@ -16,6 +16,7 @@ import random
 import time
 
 import pytest
+from arm_emulator.testing import ArmClient
 
 import helpers
 
@@ -103,7 +104,7 @@ def test_portal_edits_while_a_task_runs(emulator, arm, client_env, target_id, fi
         emulator.clear_requests()
         process, queue = helpers.fork_module("autoscale_rule", _rule_args(target_id, "CpuUtilizationPercentage", 60 + race))
         done = []
-        portal = threading.Thread(target=_portal_edit, args=(helpers.Arm(emulator), race, rng.uniform(0.0, 1.2), rng.uniform(0.0, 0.2), done))
+        portal = threading.Thread(target=_portal_edit, args=(ArmClient(emulator), race, rng.uniform(0.0, 1.2), rng.uniform(0.0, 0.2), done))
         portal.start()
         kind, result, warnings, _seconds = _collect(process, queue)
         portal.join(timeout=60)
@@ -151,7 +152,7 @@ def test_portal_save_during_the_task_write_is_not_lost(emulator, arm, client_env
                                                                 write_verify_delay=0.5))
     assert _wait_for_fault(emulator)
     done = []
-    _portal_edit(helpers.Arm(emulator), 99, 0.0, 0.0, done)
+    _portal_edit(ArmClient(emulator), 99, 0.0, 0.0, done)
     kind, result, _warnings, _seconds = _collect(process, queue)
     raw = arm.get("rg-ml-prod", NAME)
     assert kind == "ok", result

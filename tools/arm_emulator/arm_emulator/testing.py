@@ -164,3 +164,61 @@ class EmulatorProcess:
 
     def __exit__(self, *exc_info):
         self.stop()
+
+
+AUTOSCALE_API = "2022-10-01"
+
+
+class ArmClient:
+    """Raw HTTPS calls to the emulator as a principal: for test setup, checks, and what the SDKs cannot express."""
+
+    def __init__(self, emulator, client_id=None):
+        import requests  # pylint: disable=import-outside-toplevel  # the test environment's HTTP client, not a dependency of the server
+        self.emulator = emulator
+        self.session = requests.Session()
+        self.session.verify = emulator.env["REQUESTS_CA_BUNDLE"]
+        self.client_id = client_id or emulator.env["AZURE_CLIENT_ID"]
+        self.token = emulator.token(self.client_id)
+
+    def call(self, method, path, body=None, api_version=AUTOSCALE_API, token=None):
+        """One request with the principal's token (or ``token``); ``path`` may be a full URL such as a nextLink."""
+        url = path if path.startswith("https://") else self.emulator.base_url + path
+        params = {"api-version": api_version} if api_version else None
+        return self.session.request(method, url, json=body, params=params, timeout=60, verify=self.session.verify,
+                                    headers={"Authorization": "Bearer " + (token or self.token)})
+
+    def setting_path(self, resource_group, name, subscription_id=None):
+        """The ARM path of an autoscale setting."""
+        return "/subscriptions/{0}/resourceGroups/{1}/providers/Microsoft.Insights/autoscalesettings/{2}".format(
+            subscription_id or self.emulator.env["AZURE_SUBSCRIPTION_ID"], resource_group, name)
+
+    def get(self, resource_group, name):
+        """An autoscale setting, or None."""
+        response = self.call("GET", self.setting_path(resource_group, name))
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        return response.json()
+
+    def put(self, resource_group, name, body):
+        """Create or replace an autoscale setting."""
+        response = self.call("PUT", self.setting_path(resource_group, name), body)
+        if response.status_code not in (200, 201):
+            raise EmulatorError("PUT {0} answered {1}: {2}".format(name, response.status_code, response.text))
+        return response.json()
+
+    def delete(self, resource_group, name):
+        """Delete an autoscale setting."""
+        self.call("DELETE", self.setting_path(resource_group, name))
+
+    def settings(self):
+        """Every autoscale setting of the subscription (all pages)."""
+        items, first = [], True
+        url = "/subscriptions/{0}/providers/microsoft.insights/autoscalesettings".format(self.emulator.env["AZURE_SUBSCRIPTION_ID"])
+        while url:
+            response = self.call("GET", url, api_version=AUTOSCALE_API if first else None)
+            response.raise_for_status()
+            data = response.json()
+            items.extend(data["value"])
+            url, first = data.get("nextLink"), False
+        return items

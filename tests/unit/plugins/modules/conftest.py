@@ -12,57 +12,20 @@ import time
 import pytest
 import requests
 
-from arm_emulator.testing import EmulatorProcess
+from arm_emulator.testing import ArmClient as Arm, EmulatorProcess
 
-AUTOSCALE_API = "2022-10-01"
-
-
-class Arm:
-    """Raw HTTPS calls to the emulator as a principal (for setup, cleanup and the cases the modules cannot express)."""
-
-    def __init__(self, emulator, client_id=None):
-        self.emulator = emulator
-        self.session = requests.Session()
-        self.session.verify = emulator.env["REQUESTS_CA_BUNDLE"]
-        self.token = emulator.token(client_id or emulator.env["AZURE_CLIENT_ID"])
-
-    def call(self, method, path, body=None, api_version=AUTOSCALE_API):
-        url = path if path.startswith("https://") else self.emulator.base_url + path
-        params = {"api-version": api_version} if api_version else None
-        return self.session.request(method, url, json=body, params=params, timeout=30,
-                                    headers={"Authorization": "Bearer " + self.token})
-
-    def settings(self):
-        """Every autoscale setting of the subscription (all pages)."""
-        items = []
-        url = "/subscriptions/{0}/providers/microsoft.insights/autoscalesettings".format(self.emulator.env["AZURE_SUBSCRIPTION_ID"])
-        first = True
-        while url:
-            response = self.call("GET", url, api_version=AUTOSCALE_API if first else None)
-            response.raise_for_status()
-            data = response.json()
-            items.extend(data["value"])
-            url, first = data.get("nextLink"), False
-        return items
-
-
-def _forget_cloud(name):
-    """azure-ai-ml registers a custom cloud once per process and never updates it: drop the previous emulator's."""
-    from azure.ai.ml import _azure_environments  # pylint: disable=import-outside-toplevel
-    _azure_environments._environments.pop(name, None)  # pylint: disable=protected-access
-    os.environ.pop("AZUREML_CURRENT_CLOUD", None)
-
+from ansible_collections.mlops.autoscale.tests.unit.plugins.modules.utils import forget_cloud
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
     """An emulator for the test file (HTTPS on 127.0.0.1, default seed)."""
     emu = EmulatorProcess.start(tmp_path_factory.mktemp("arm-emulator"))
-    _forget_cloud(emu.env["cloud_name"])
+    forget_cloud(emu.env["cloud_name"])
     try:
         yield emu
     finally:
         emu.stop()
-        _forget_cloud(emu.env["cloud_name"])
+        forget_cloud(emu.env["cloud_name"])
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from unittest.mock import patch
 
 from ansible.module_utils import basic
@@ -81,3 +82,10 @@ def run_module(module, args):
         except AnsibleFailJson as exc:
             return AnsibleFailJson, exc.args[0]
     raise AssertionError("the module returned without exit_json or fail_json")
+
+
+def forget_cloud(name):
+    """azure-ai-ml registers a custom cloud once per process and never updates it: drop the previous emulator's."""
+    from azure.ai.ml import _azure_environments  # pylint: disable=import-outside-toplevel
+    _azure_environments._environments.pop(name, None)  # pylint: disable=protected-access
+    os.environ.pop("AZUREML_CURRENT_CLOUD", None)
