@@ -245,6 +245,10 @@ class Session:
             return AzureCliCredential(tenant_id=params.get("tenant"))
         if source == "msi":
             return ManagedIdentityCredential(client_id=params.get("client_id"))
+        if source == "auto" and params.get("client_id") and params.get("tenant") and not params.get("secret"):
+            raise AutoscaleError("build the credential", "client_id and tenant are set but no secret", code="MissingCredentials",
+                                 hint="Set secret (or AZURE_SECRET / AZURE_CLIENT_SECRET) for the service principal, or "
+                                      "auth_source: msi to use a user-assigned managed identity with client_id.")
         if source == "credential_file" or (source == "auto" and not (params.get("client_id") and params.get("secret"))):
             section = _read_credential_file(params.get("profile"))
             if section:

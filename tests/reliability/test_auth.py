@@ -62,7 +62,8 @@ CASES = [
      ["InvalidAuthenticationToken"]),
     ("reader-principal", _reader, ["AuthorizationFailed", "microsoft.insights/autoscalesettings/write", "Monitoring Contributor"]),
     # auth_source auto without a secret tries the Azure CLI, then managed identity (client_id names a user-assigned one).
-    ("missing-secret", lambda emulator, monkeypatch: monkeypatch.delenv("AZURE_SECRET"), ["CredentialUnavailable", "client_id, secret and tenant"]),
+    # auth_source auto with client_id and tenant but no secret: a clear error, never a managed-identity probe.
+    ("missing-secret", lambda emulator, monkeypatch: monkeypatch.delenv("AZURE_SECRET"), ["MissingCredentials", "no secret", "auth_source: msi"]),
     ("missing-secret-env-source", lambda emulator, monkeypatch: (monkeypatch.delenv("AZURE_SECRET"),
                                                                  monkeypatch.setenv("ANSIBLE_AZURE_AUTH_SOURCE", "env")),
      ["MissingCredentials", "secret", "AZURE_SECRET"]),

@@ -265,8 +265,15 @@ def test_service_principal_params_missing_one(missing):
         assert caught.value.code == "MissingCredentials"
         assert caught.value.message == "service principal authentication needs tenant"
         assert "AZURE_TENANT" in caught.value.hint
+    elif missing == "secret":
+        # A client id and tenant without a secret is a service principal missing its secret, never a managed identity probe.
+        with pytest.raises(AutoscaleError) as caught:
+            session._build_credential()  # pylint: disable=protected-access
+        assert caught.value.code == "MissingCredentials"
+        assert caught.value.message == "client_id and tenant are set but no secret"
+        assert "auth_source: msi" in caught.value.hint
     else:
-        # Without client_id or secret, auto falls through to the other sources (no file, no az: managed identity).
+        # Without client_id, auto falls through to the other sources (no file, no az: managed identity; only constructed).
         assert isinstance(session._build_credential(), ManagedIdentityCredential)  # pylint: disable=protected-access
 
 
