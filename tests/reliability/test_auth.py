@@ -61,7 +61,6 @@ CASES = [
     ("forged-token", lambda emulator, monkeypatch: _stub(monkeypatch, "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2lnbmF0dXJl"),
      ["InvalidAuthenticationToken"]),
     ("reader-principal", _reader, ["AuthorizationFailed", "microsoft.insights/autoscalesettings/write", "Monitoring Contributor"]),
-    # auth_source auto without a secret tries the Azure CLI, then managed identity (client_id names a user-assigned one).
     # auth_source auto with client_id and tenant but no secret: a clear error, never a managed-identity probe.
     ("missing-secret", lambda emulator, monkeypatch: monkeypatch.delenv("AZURE_SECRET"), ["MissingCredentials", "no secret", "auth_source: msi"]),
     ("missing-secret-env-source", lambda emulator, monkeypatch: (monkeypatch.delenv("AZURE_SECRET"),
