@@ -34,6 +34,19 @@ class Target:
         self.names = names
 
 
+def resolve_target(params, deployments):
+    """The target of a task: by id as given, or by names through Azure Machine Learning (which proves it exists)."""
+    if params["target_id"]:
+        ids = _model.target_ids_from_deployment_id(params["target_id"])
+        names = _model.parse_online_deployment_id(ids.deployment_id)
+        return Target(ids, params["resource_group"] or names["resource_group"],
+                      "autoscale-{0}-{1}".format(names["endpoint"], names["deployment"]), names)
+    record = deployments.get(params["resource_group"], params["workspace"], params["endpoint"], params["deployment"])
+    names = _model.parse_online_deployment_id(record["id"])
+    return Target(_model.target_ids_from_deployment_id(record["id"]), params["resource_group"],
+                  "autoscale-{0}-{1}".format(params["endpoint"], params["deployment"]), names)
+
+
 class WriteManager:
     """Base of the write modules' managers. Subclasses implement ``desired(have, target)``."""
 
@@ -49,19 +62,6 @@ class WriteManager:
     def desired(self, have, target):
         """The setting the task asks for (canonical vocabulary), or None for no setting. May raise ValueError."""
         raise NotImplementedError
-
-    def _target(self):
-        """Resolve the target: by id as given, or by names through Azure Machine Learning (which proves it exists)."""
-        params = self.params
-        if params["target_id"]:
-            ids = _model.target_ids_from_deployment_id(params["target_id"])
-            names = _model.parse_online_deployment_id(ids.deployment_id)
-            return Target(ids, params["resource_group"] or names["resource_group"],
-                          "autoscale-{0}-{1}".format(names["endpoint"], names["deployment"]), names)
-        record = self.deployments.get(params["resource_group"], params["workspace"], params["endpoint"], params["deployment"])
-        names = _model.parse_online_deployment_id(record["id"])
-        return Target(_model.target_ids_from_deployment_id(record["id"]), params["resource_group"],
-                      "autoscale-{0}-{1}".format(params["endpoint"], params["deployment"]), names)
 
     def _location(self, target):
         if self.params["location"]:
@@ -98,7 +98,7 @@ class WriteManager:
         if not 0 <= delay <= MAX_VERIFY_DELAY:  # also false for NaN
             self.module.fail_json(msg="write_verify_delay: {0!r} is not a number of seconds from 0 to {1}".format(delay, MAX_VERIFY_DELAY))
         try:
-            target = self._target()
+            target = resolve_target(self.params, self.deployments)
         except ValueError as error:
             self.module.fail_json(msg=str(error))
         candidates = [self.params["setting_name"] or target.default_name]

@@ -327,12 +327,12 @@ import datetime
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _engine, _model
-from ansible_collections.mlops.autoscale.plugins.module_utils._api import AutoscaleSettings
+from ansible_collections.mlops.autoscale.plugins.module_utils._api import AutoscaleSettings, OnlineDeployments
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
 from ansible_collections.mlops.autoscale.plugins.module_utils._chart import COLORS, ChartError, write_html, write_png
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import parse_duration
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
-from ansible_collections.mlops.autoscale.plugins.module_utils._manager import WriteManager
+from ansible_collections.mlops.autoscale.plugins.module_utils._manager import resolve_target
 from ansible_collections.mlops.autoscale.plugins.module_utils._metrics import MetricHistory
 from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, TARGET_SPEC
 
@@ -549,7 +549,7 @@ class SimulateManager:
         """The module result."""
         params = self.params
         try:
-            target = WriteManager(self.module)._target()
+            target = resolve_target(params, OnlineDeployments(self.module.session))
         except ValueError as error:
             self._fail(error)
         engine_params, window, end, proposed, slo = self._inputs(target)
