@@ -46,7 +46,7 @@ MODULES = $(sort $(basename $(notdir $(filter-out %/__init__.py,$(wildcard plugi
 EMULATOR_PROJECT := $(wildcard tools/arm_emulator/pyproject.toml)
 
 .PHONY: help venv collection units emulator-tests integration sanity lint changelog-lint doc \
-        test demo build clean distclean reliability
+        test demo build clean distclean bench
 
 help:
 	@echo "targets: venv collection units emulator-tests integration sanity lint changelog-lint doc test demo build clean distclean"
@@ -140,6 +140,33 @@ demo: venv collection
 build: venv
 	@mkdir -p $(BUILD)/dist
 	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist .
+
+# ---------------------------------------------------------------- benchmark (never part of `make test`)
+
+# `make bench` measures our modules against azure.azcollection's azure_rm_autoscale on the ARM emulator
+# (added latency per ARM call, one seeded fleet) and writes docs/performance.md; see bench/README.md.
+# Quick run: make bench BENCH_SIZES="1 10". The peer runs in its own venv, cached by a stamp (large: ~1.5 GB).
+BENCH_DIR := $(BUILD)/bench
+PEER_VENV := $(BENCH_DIR)/peer-venv
+BENCH_SIZES ?= 1 10 50 200
+BENCH_FORKS ?= 10
+BENCH_LATENCY_MS ?= 40
+BENCH_ARGS ?=
+
+$(STAMPS)/bench-peer-venv: bench/peer-requirements.txt
+	@mkdir -p $(STAMPS) $(BENCH_DIR)
+	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PEER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/peer-requirements.txt
+	$(PEER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  -r "$$($(PEER_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/ansible_collections/azure/azcollection/requirements.txt"
+	touch $@
+
+bench: venv collection $(STAMPS)/bench-peer-venv
+	install -m 0644 bench/peer_sitecustomize.py \
+	  "$$($(PEER_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/sitecustomize.py"
+	$(BIN)/python bench/run.py --sizes "$(BENCH_SIZES)" --forks $(BENCH_FORKS) --latency-ms $(BENCH_LATENCY_MS) \
+	  --peer-venv $(PEER_VENV) --work $(BENCH_DIR) --doc docs/performance.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache
