@@ -87,9 +87,9 @@ def evaluate(results):
                            peer["phases"]["rerun"].get("cpu", 0) / max(ours["phases"]["rerun"].get("cpu", 0), 1e-9)))
     if ratios:
         fleets = [item for item in ratios if item[0] >= 10] or ratios
-        below = [size for size, wall, _ in ratios if wall < 3]
+        below = [size for size, wall, _cpu in ratios if wall < 3]
         targets.append(("Converged fleet run at least 3x faster than the peer (fleets: N >= 10)",
-                        all(wall >= 3 for _, wall, _ in fleets),
+                        all(wall >= 3 for _size, wall, _cpu in fleets),
                         "peer / ours of the converged re-run, wall (CPU) by size: %s%s" % (", ".join(
                             "%d: %.2fx (%.2fx)" % item for item in ratios),
                             "; below 3x at N = %s, where ansible-playbook's own start-up (the same for both) is most of "
@@ -120,7 +120,7 @@ def evaluate(results):
     if len(big) >= 2:
         small, large = big[0], big[-1]
         notes, linear = [], True
-        for phase, _ in PHASES:
+        for phase, _label in PHASES:
             per_small = small["phases"][phase]["wall"] / small["size"]
             per_large = large["phases"][phase]["wall"] / large["size"]
             reads_small = _per(small, phase, "arm_reads", small["size"])
@@ -134,7 +134,7 @@ def evaluate(results):
         targets.append(("Cost grows linearly with fleet size (size %d -> %d)" % (small["size"], large["size"]), linear,
                         "; ".join(notes)))
     if ours_rows:
-        tokens = {row["size"]: max(row["phases"][phase]["requests"]["tokens"] for phase, _ in PHASES) for row in ours_rows}
+        tokens = {row["size"]: max(row["phases"][phase]["requests"]["tokens"] for phase, _label in PHASES) for row in ours_rows}
         targets.append(("A fleet run needs a handful of token requests (at most one per fork), not one per task",
                         all(count <= meta["forks"] for count in tokens.values()),
                         "most token requests in one run, by size: %s" % ", ".join("%d: %d" % item for item in sorted(tokens.items()))))
@@ -157,9 +157,9 @@ def write_report(results, doc, ours, peer):  # pylint: disable=too-many-locals,t
     add("## What is measured")
     add("")
     add("- **Our side**: %s, addressed by names (resource group, workspace, endpoint, deployment), one inventory host per "
-        "deployment, `connection: local`." % ("the role `mlops.autoscale.endpoint_autoscale` (bench/ours_role.yml)"
-                                                if meta["ours_driver"] == "role" else
-                                                "`mlops.autoscale.autoscale_state`, one task per deployment (bench/ours_module.yml)"))
+        "deployment, `connection: local`." % (
+            "the role `mlops.autoscale.endpoint_autoscale` (bench/ours_role.yml)" if meta["ours_driver"] == "role" else
+            "`mlops.autoscale.autoscale_state`, one task per deployment (bench/ours_module.yml)"))
     add("- **The peer**: `azure.azcollection.azure_rm_autoscale` %s from the `ansible` %s package, in its own venv "
         "(`.build/bench/peer-venv`) with the collection's own `requirements.txt`; bench/peer.yml.in, one task per deployment, "
         "target by resource id (it cannot resolve names), `location` given (spares it a resource group read: its best case)."
@@ -263,7 +263,7 @@ def write_report(results, doc, ours, peer):  # pylint: disable=too-many-locals,t
             last = max(measured, key=lambda row: row["size"])
             for size in skipped:
                 add("- N = %d: ~%s s per phase (%s)" % (size, "/".join(
-                    "%.0f" % (last["phases"][phase]["wall"] / last["size"] * size) for phase, _ in PHASES),
+                    "%.0f" % (last["phases"][phase]["wall"] / last["size"] * size) for phase, _label in PHASES),
                     "apply/re-run/check, from N = %d" % last["size"]))
     add("")
     add("## Growth with fleet size")
@@ -271,9 +271,9 @@ def write_report(results, doc, ours, peer):  # pylint: disable=too-many-locals,t
     add("Wall time per deployment (s) at each size; with %d forks the fixed cost of `ansible-playbook` (about 2-3 s) "
         "dominates small fleets, so linearity shows from N = 10 up. Reads per deployment should stay flat." % meta["forks"])
     add("")
-    add("| tool | phase | %s | reads / dep %s |" % (" | ".join("N=%d" % size for size in meta["sizes"]),
-                                                     " / ".join("N=%d" % size for size in meta["sizes"])))
-    add("| --- | --- | %s | ---: |" % " | ".join("---:" for _ in meta["sizes"]))
+    sizes = " | ".join("N=%d" % size for size in meta["sizes"])
+    add("| tool | phase | %s | reads / dep %s |" % (sizes, " / ".join("N=%d" % size for size in meta["sizes"])))
+    add("| --- | --- | %s | ---: |" % " | ".join("---:" for _size in meta["sizes"]))
     for tool in ("ours", "peer"):
         for phase, label in PHASES:
             cells, reads = [], []
@@ -299,9 +299,9 @@ def write_report(results, doc, ours, peer):  # pylint: disable=too-many-locals,t
                  "ours": "ours: autoscale_state", "ours_info": "ours: autoscale_info", "azure_ai_ml": "azure-ai-ml alone (for reference)",
                  "peer_common": "peer: azure_rm_common", "peer": "peer: azure_rm_autoscale"}
         for key, data in startup["imports"].items():
-            add("| %s | `%s` | %.2f | %.2f | %.0f | %d |" % (names.get(key, key), data["code"], data["wall_median"],
-                                                           data.get("cpu_median", 0), data["rss_mib"],
-                                                      data["profile"]["modules"]))
+            add("| %s | `%s` | %.2f | %.2f | %.0f | %d |" % (
+                names.get(key, key), data["code"], data["wall_median"], data.get("cpu_median", 0), data["rss_mib"],
+                data["profile"]["modules"]))
         for key in ("ours", "peer"):
             add("")
             add("Largest parts of the import profile of **%s** (`python -X importtime`, self time summed by package; "
@@ -337,9 +337,9 @@ def write_report(results, doc, ours, peer):  # pylint: disable=too-many-locals,t
         add("| --- | ---: | ---: | ---: | ---: |")
         for key, label in (("ours", "mlops.autoscale.autoscale_info (by names)"), ("minimal", "minimal module"),
                            ("peer", "azure.azcollection.azure_rm_autoscale_info")):
-            add("| %s | %.2f | %.2f | %d | %d |" % (label, ten[key]["wall_median"], ten[key].get("cpu_median", 0),
-                                                   ten[key]["requests"]["tokens"],
-                                            ten[key]["requests"]["arm_reads"]))
+            add("| %s | %.2f | %.2f | %d | %d |" % (
+                label, ten[key]["wall_median"], ten[key].get("cpu_median", 0), ten[key]["requests"]["tokens"],
+                ten[key]["requests"]["arm_reads"]))
     add("")
     add("## Targets of issue 6")
     add("")

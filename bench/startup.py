@@ -50,7 +50,7 @@ def parse_importtime(text):
     for line in text.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
-        _, self_us, _cumulative, name = [part.strip() for part in line.replace("import time:", "|").split("|")]
+        _prefix, self_us, _cumulative, name = [part.strip() for part in line.replace("import time:", "|").split("|")]
         groups[_group(name)] = groups.get(_group(name), 0) + int(self_us) / 1000.0
         total += int(self_us) / 1000.0
     top = sorted(groups.items(), key=lambda item: -item[1])
@@ -78,7 +78,7 @@ def measure_imports(tools, log):
         tool = tools[side]
         env = _python_env(tool)
         walls, cpus, rss = [], [], []
-        for _ in range(REPEAT):
+        for _repeat in range(REPEAT):
             completed = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", tool.python, "-c", code], env=env, check=True,
                                        capture_output=True, text=True)
             wall, user, system, peak = completed.stderr.strip().splitlines()[-1].split()
@@ -102,7 +102,7 @@ def measure_probe(emulator, tools, work, log):
                                ("peer", "peer", None)):
         tool = tools[side]
         runs = []
-        for _ in range(REPEAT):
+        for _repeat in range(REPEAT):
             if cache == "cold":
                 shutil.rmtree(cache_dir, ignore_errors=True)
             env = _python_env(tool, emulator, cache_dir)

@@ -137,7 +137,7 @@ def test_seed_walkthrough_is_idempotent_and_cleans_up(emulator, integration_env,
     assert rest.settings_for_target() == [], 'the walkthrough deployment already has an autoscale setting'
 
     emulator.clear_requests()
-    _, first = runner.run('first', '--skip-tags', 'toggle,delete')
+    _rc, first = runner.run('first', '--skip-tags', 'toggle,delete')
     assert first['changed'] > 0, 'the first run changed nothing'
     assert _autoscale_writes(emulator), 'the first run wrote no autoscale setting'
     settings = rest.settings_for_target()
@@ -149,13 +149,13 @@ def test_seed_walkthrough_is_idempotent_and_cleans_up(emulator, integration_env,
     assert _autoscale_writes(emulator) == [], 'the second run wrote to Azure'
 
     emulator.clear_requests()
-    _, full = runner.run('full')
+    _rc, full = runner.run('full')
     assert full['changed'] >= 3, 'the full run should disable, enable and delete'
     writes = _autoscale_writes(emulator)
     assert [entry['method'] for entry in writes] == ['PUT', 'PUT', 'DELETE'], writes
     assert writes[-1]['path'].endswith(f'/{SETTING_NAME}')
     assert writes[-1]['status'] in (200, 204)
 
-    status, _ = rest.call('GET', SETTING_NAME)
+    status, _body = rest.call('GET', SETTING_NAME)
     assert status == 404
     assert rest.settings_for_target() == []

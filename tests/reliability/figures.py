@@ -33,8 +33,8 @@ def rows(data):
             "re-run of the failed host alone converged it ({rerun} of {deployments})".format(
                 nfailed=len(fleet["failed_hosts"]), rerun=fleet.get("rerun_converged", "?"), **fleet),
             fleet["command"]))
-    for key, label in (("races_rule_vs_rule", "Two `autoscale_rule` tasks adding different rules to one profile, forked, "
-                                               "released by a barrier"),):
+    rule_race = "Two `autoscale_rule` tasks adding different rules to one profile, forked, released by a barrier"
+    for key, label in (("races_rule_vs_rule", rule_race),):
         race = data.get(key)
         if race:
             out.append(("{0}: {1} races ({2} writers)".format(label, race["races"], race["writers"]),

@@ -36,8 +36,8 @@ def profile(**changes):
     return dict(BLUE, **dict(PROFILE, **changes))
 
 
-def state(target=BLUE, **changes):
-    args = dict(target, profiles=[{"name": "default", "capacity": CAPACITY}])
+def state(target=None, **changes):
+    args = dict(target or BLUE, profiles=[{"name": "default", "capacity": CAPACITY}])
     args.update(changes)
     return args
 
@@ -52,9 +52,12 @@ def p(rules=None, **fields):
 
 
 def eleven_rules():
-    return [dict(RULE, threshold=50 + index) if index % 2 else dict(RULE, metric_name="RequestsPerMinute", threshold=100 + index,
-                                                                     direction="Increase", dimensions=[{"name": "d", "values": [str(index)]}])
-            for index in range(11)]
+    def numbered(index):
+        if index % 2:
+            return dict(RULE, threshold=50 + index)
+        return dict(RULE, metric_name="RequestsPerMinute", threshold=100 + index, direction="Increase",
+                    dimensions=[{"name": "d", "values": [str(index)]}])
+    return [numbered(index) for index in range(11)]
 
 
 def twenty_one_profiles():
@@ -102,8 +105,8 @@ CASES = [
      ["operator", "Equals", "NotEquals"]),
     # The message says "profile:" although the option is profile_name (reported; see Findings).
     ("rule-unknown-profile", "autoscale_rule", rule(profile_name="weekend"), ["profile", "weekend", "existing profiles", "'default'"]),
-    ("rule-present-without-threshold", "autoscale_rule", dict(BLUE, metric_name="CpuUtilizationPercentage", operator="GreaterThan",
-                                                               direction="Increase"), ["threshold"]),
+    ("rule-present-without-threshold", "autoscale_rule",
+     dict(BLUE, metric_name="CpuUtilizationPercentage", operator="GreaterThan", direction="Increase"), ["threshold"]),
     ("rule-absent-without-direction", "autoscale_rule", dict(BLUE, metric_name="CpuUtilizationPercentage", state="absent"), ["direction"]),
     ("rule-state-enum", "autoscale_rule", rule(state="gone"), ["state", "present", "absent"]),
     ("rule-eleventh", "autoscale_rule", dict(GREEN, **dict(RULE, metric_name="RequestLatency_P99", threshold=500)),
@@ -213,8 +216,8 @@ CASES = [
      ["mutually exclusive", "recurrence", "fixed_date"]),
     ("state-cloud-unknown", "autoscale_state", state(cloud_environment="AzureMoonCloud"), ["cloud_environment", "AzureMoonCloud", "AzureCloud"]),
     # ---- autoscale_info
-    ("info-target-id-and-deployment", "autoscale_info", dict(target_id="/subscriptions/x", deployment="blue", workspace="ws-prod",
-                                                            endpoint="ep-fraud", resource_group="rg-ml-prod"),
+    ("info-target-id-and-deployment", "autoscale_info",
+     dict(target_id="/subscriptions/x", deployment="blue", workspace="ws-prod", endpoint="ep-fraud", resource_group="rg-ml-prod"),
      ["mutually exclusive", "target_id"]),
     ("info-retry-timeout-type", "autoscale_info", dict(resource_group="rg-ml-prod", retry_timeout="soon"), ["retry_timeout", "int"]),
     ("info-include-raw-type", "autoscale_info", dict(resource_group="rg-ml-prod", include_raw="sometimes"), ["include_raw", "bool"]),
@@ -323,7 +326,7 @@ def test_bad_input_through_the_role(emulator, ansible_env, tmp_path, figures):
     emulator.clear_requests()
     before = {item["id"].lower(): helpers.vocabulary(item) for item in ArmClient(emulator).settings()}
     hosts = {}
-    targets = [item for item in emulator.env["deployments"]]
+    targets = list(emulator.env["deployments"])
     for index, (host, (variables, _expected)) in enumerate(sorted(ROLE_CASES.items())):
         target = targets[index % len(targets)]
         hosts[host] = dict({"endpoint_autoscale_resource_group": target["resource_group"], "endpoint_autoscale_workspace": target["workspace"],
@@ -332,8 +335,8 @@ def test_bad_input_through_the_role(emulator, ansible_env, tmp_path, figures):
         if host == "no-capacity":
             del hosts[host]["endpoint_autoscale_capacity"]
     inventory = tmp_path / "inventory.json"
-    inventory.write_text(json.dumps({"all": {"hosts": hosts, "vars": {"ansible_connection": "local",
-                                                                       "ansible_python_interpreter": sys.executable}}}), encoding="utf-8")
+    inventory_vars = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    inventory.write_text(json.dumps({"all": {"hosts": hosts, "vars": inventory_vars}}), encoding="utf-8")
     env = helpers.playbook_env(ansible_env, emulator, tmp_path)
     rc, output, seconds = helpers.run_playbook(["-i", inventory, "playbooks/configure_fleet.yml", "--forks", "5"], env, "bad-input-role")
     assert rc != 0

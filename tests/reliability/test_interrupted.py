@@ -83,7 +83,7 @@ def test_killed_task_leaves_before_or_intended(emulator, arm, client_env, figure
         process.join(30)
         finished = process.exitcode != -signal.SIGKILL  # the run was over before the kill
         now = helpers.vocabulary(_settle(emulator, arm))
-        puts = [entry for entry in helpers.autoscale_writes(emulator.requests())]
+        puts = list(helpers.autoscale_writes(emulator.requests()))
         state = "before" if now == before else "intended" if now == intended else "in_between"
         outcomes[state] += 1
         details.append({"offset": offset, "put_sent": bool(puts), "exited_before_kill": finished, "state": state})

@@ -6,15 +6,14 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
-import requests
 
 from arm_emulator.testing import ArmClient as Arm, EmulatorProcess
 
 from ansible_collections.mlops.autoscale.tests.unit.plugins.modules.utils import forget_cloud
+
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
