@@ -135,6 +135,11 @@ class WriteManager:
             time.sleep(self.params["write_verify_delay"])
             raw = self.settings.get(resource_group, name)
             fresh = _model.normalise_setting(raw)
+            if fresh is None and want is not None and self.missing_setting_error:
+                raise AutoscaleError("keep this task's change in autoscale setting {0!r}".format(name),
+                                     "another writer deleted the setting right after this task wrote it", code="ConcurrentModification",
+                                     hint="Find the other writer (another play, the portal, a pipeline) and decide whether the "
+                                          "setting should exist; then run this task again.")
             want = self._desired_or_fail(fresh, target)
             if not compare(fresh, want).has_differences():
                 return fresh

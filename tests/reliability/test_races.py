@@ -163,6 +163,7 @@ def test_portal_save_during_the_task_write_is_not_lost(emulator, arm, client_env
 def test_setting_deleted_after_the_task_write_is_reported(emulator, arm, client_env, target_id):
     """Another writer deletes the setting between the task's write and its verification: the task fails, clearly."""
     _reset(arm, target_id)
+    emulator.clear_requests()  # wait for the task's own write below, not for the reset's
     process, queue = helpers.fork_module("autoscale_rule", dict(_rule_args(target_id, "CpuUtilizationPercentage", 88),
                                                                 write_verify_delay=2.0))
     deadline = time.monotonic() + 30
