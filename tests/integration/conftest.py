@@ -10,6 +10,7 @@ every ``ansible-playbook`` run gets, so the modules reach nothing but the emulat
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,6 +28,17 @@ OUTPUT_DIR = COLLECTION_ROOT / 'tests' / 'output' / 'integration'
 SCRUBBED_PREFIXES = ('AZURE_', 'ARM_', 'MSI_', 'IDENTITY_', 'IMDS_', 'ANSIBLE_')
 SCRUBBED_NAMES = ('REQUESTS_CA_BUNDLE', 'SSL_CERT_FILE', 'CURL_CA_BUNDLE',
                   'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy')
+
+
+def venv_tool(name: str) -> str:
+    """An Ansible command of this virtual environment (``ansible-playbook``, ``ansible-inventory``, ...)."""
+    candidate = Path(sys.executable).with_name(name)
+    if candidate.is_file():
+        return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        pytest.fail(f'{name} not found (run `make venv`)')
+    return found
 
 
 def ensure_collection_link() -> Path:

@@ -18,16 +18,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import ssl
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from conftest import venv_tool  # pylint: disable=import-error
 import yaml
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
@@ -50,16 +50,6 @@ HOSTS = {
     'ws-prod.ep-recommend.blue': 'autoscale-ep-recommend-blue',
     'ws-prod.ep-recommend.green': PORTAL_NAME,
 }
-
-
-def _tool(name: str) -> str:
-    candidate = Path(sys.executable).with_name(name)
-    if candidate.is_file():
-        return str(candidate)
-    found = shutil.which(name)
-    if not found:
-        pytest.fail(f'{name} not found (run `make venv`)')
-    return found
 
 
 def _autoscale_writes(emulator) -> list:
@@ -238,13 +228,13 @@ def _load(path: Path):
 
 
 def _export(env, tmp_path, label, export_dir: Path, *extra) -> dict:
-    _run(env, tmp_path, label, _tool('ansible-playbook'), str(EXPORT_PLAYBOOK), '-e', f'export_dir={export_dir}', *extra)
+    _run(env, tmp_path, label, venv_tool('ansible-playbook'), str(EXPORT_PLAYBOOK), '-e', f'export_dir={export_dir}', *extra)
     return {str(path.relative_to(export_dir)): path.read_text(encoding='utf-8')
             for path in sorted(export_dir.rglob('*.yml'))}
 
 
 def _apply(env, tmp_path, label, export_dir: Path) -> tuple[str, dict]:
-    return _run(env, tmp_path, label, _tool('ansible-playbook'), '-i', str(export_dir), str(FLEET_PLAYBOOK))
+    return _run(env, tmp_path, label, venv_tool('ansible-playbook'), '-i', str(export_dir), str(FLEET_PLAYBOOK))
 
 
 def test_export_then_apply_round_trip(emulator, integration_env, tmp_path, rest):
@@ -253,7 +243,7 @@ def test_export_then_apply_round_trip(emulator, integration_env, tmp_path, rest)
         pytest.fail(f'{FLEET_PLAYBOOK} is missing')
     setup = tmp_path / 'setup.yml'
     setup.write_text(SETUP_PLAYBOOK, encoding='utf-8')
-    _run(integration_env, tmp_path, 'setup', _tool('ansible-playbook'), '-i', 'localhost,', str(setup))
+    _run(integration_env, tmp_path, 'setup', venv_tool('ansible-playbook'), '-i', 'localhost,', str(setup))
     rest.put(PORTAL_NAME, _portal_body(rest))
 
     # ------------------------------------------------------------ export
@@ -364,7 +354,7 @@ def test_export_of_the_whole_subscription(integration_env, tmp_path, rest):
 
 def test_export_requires_export_dir(integration_env, tmp_path):
     """A missing export_dir fails with a message saying what to give."""
-    result = subprocess.run([_tool('ansible-playbook'), str(EXPORT_PLAYBOOK)], env=integration_env, cwd=str(tmp_path),
+    result = subprocess.run([venv_tool('ansible-playbook'), str(EXPORT_PLAYBOOK)], env=integration_env, cwd=str(tmp_path),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             timeout=TIMEOUT, check=False)
     assert result.returncode != 0

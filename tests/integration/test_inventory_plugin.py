@@ -15,15 +15,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import ssl
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from conftest import venv_tool  # pylint: disable=import-error
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 FLEET_PLAYBOOK = COLLECTION_ROOT / 'playbooks' / 'configure_fleet.yml'
@@ -64,16 +64,6 @@ endpoint_autoscale_rules:
 """
 
 
-def _tool(name: str) -> str:
-    candidate = Path(sys.executable).with_name(name)
-    if candidate.is_file():
-        return str(candidate)
-    found = shutil.which(name)
-    if not found:
-        pytest.fail(f'{name} not found (run `make venv`)')
-    return found
-
-
 def _run(env, cwd, label, *command, expect_rc=0):
     result = subprocess.run(list(command), env=env, cwd=str(cwd), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, timeout=TIMEOUT, check=False)
@@ -97,7 +87,7 @@ def _plain(value):
 
 
 def _list(env, tmp_path, label, source):
-    result = _run(env, tmp_path, label, _tool('ansible-inventory'), '-i', str(source), '--list')
+    result = _run(env, tmp_path, label, venv_tool('ansible-inventory'), '-i', str(source), '--list')
     assert 'WARNING' not in result.stderr or 'online_deployments' not in result.stderr, result.stderr
     return _plain(json.loads(result.stdout))
 
@@ -199,7 +189,7 @@ def test_policy_by_tag_through_group_vars_reaches_the_role(emulator, integration
     (inventory_dir / 'fleet.online_deployments.yml').write_text(CONFIG, encoding='utf-8')
     (inventory_dir / 'group_vars' / 'tag_tier_critical.yml').write_text(TIER_POLICY, encoding='utf-8')
     emulator.clear_requests()
-    result = _run(integration_env, tmp_path, 'policy-by-tag', _tool('ansible-playbook'), '-i', str(inventory_dir),
+    result = _run(integration_env, tmp_path, 'policy-by-tag', venv_tool('ansible-playbook'), '-i', str(inventory_dir),
                   str(FLEET_PLAYBOOK), '--limit', 'tag_tier_critical', '--check', '--diff')
     recap = re.findall(r'^(\S+)\s*:\s*ok=\d+\s+changed=(\d+)\s+unreachable=0\s+failed=(\d+)', result.stdout, re.MULTILINE)
     assert [(host, int(changed), int(failed)) for host, changed, failed in recap] == [('ws-prod.ep-fraud.blue', 1, 0)], result.stdout
@@ -213,7 +203,7 @@ def test_bad_credentials_fail_the_source_with_the_modules_message(integration_en
     source = tmp_path / 'fleet.online_deployments.yml'
     source.write_text(CONFIG, encoding='utf-8')
     env = dict(integration_env, AZURE_SECRET='not-the-secret', ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED='true')
-    result = _run(env, tmp_path, 'bad-credentials', _tool('ansible-inventory'), '-i', str(source), '--list', expect_rc=None)
+    result = _run(env, tmp_path, 'bad-credentials', venv_tool('ansible-inventory'), '-i', str(source), '--list', expect_rc=None)
     assert result.returncode != 0
     output = ' '.join((result.stdout + result.stderr).split())
     assert 'Failed to list the online endpoints of workspace' in output, output
@@ -223,7 +213,7 @@ def test_bad_credentials_fail_the_source_with_the_modules_message(integration_en
 
 def test_ansible_doc_renders(integration_env, tmp_path):
     """The plugin's documentation renders, with the auth options of the modules and the inventory cache's ``cache``."""
-    result = _run(integration_env, tmp_path, 'doc', _tool('ansible-doc'), '--json', '-t', 'inventory',
+    result = _run(integration_env, tmp_path, 'doc', venv_tool('ansible-doc'), '--json', '-t', 'inventory',
                   'mlops.autoscale.online_deployments')
     options = json.loads(result.stdout)['mlops.autoscale.online_deployments']['doc']['options']
     assert {'auth_source', 'subscription_id', 'client_id', 'secret', 'tenant', 'profile', 'cloud_environment', 'workspaces',

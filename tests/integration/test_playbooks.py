@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import ssl
 import subprocess
 import sys
@@ -25,6 +24,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from conftest import venv_tool  # pylint: disable=import-error
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = COLLECTION_ROOT / 'playbooks' / 'seed_walkthrough.yml'
@@ -44,16 +45,6 @@ WRITE_METHODS = ('PUT', 'PATCH', 'DELETE')
 RECAP = re.compile(r'^localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.MULTILINE)
 
 
-def _ansible_playbook() -> str:
-    candidate = Path(sys.executable).with_name('ansible-playbook')
-    if candidate.is_file():
-        return str(candidate)
-    found = shutil.which('ansible-playbook')
-    if not found:
-        pytest.fail('ansible-playbook not found (run `make venv`)')
-    return found
-
-
 def _autoscale_writes(emulator) -> list:
     """PUT/PATCH/DELETE requests on autoscale settings in the emulator's log."""
     return [entry for entry in emulator.requests()
@@ -71,7 +62,7 @@ class _Runner:
             f'localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n', encoding='utf-8')
 
     def run(self, label: str, *extra: str) -> tuple[str, dict]:
-        command = [_ansible_playbook(), '-i', str(self.inventory), str(PLAYBOOK)]
+        command = [venv_tool('ansible-playbook'), '-i', str(self.inventory), str(PLAYBOOK)]
         for key, value in WALKTHROUGH_TARGET.items():
             command += ['-e', f'{key}={value}']
         command += list(extra)

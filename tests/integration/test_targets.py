@@ -15,13 +15,14 @@ Each run's full output is saved to ``tests/output/integration/<target>.log``.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from conftest import venv_tool  # pylint: disable=import-error
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 TARGETS_DIR = COLLECTION_ROOT / 'tests' / 'integration' / 'targets'
@@ -56,16 +57,6 @@ def discover_targets() -> list:
     return params
 
 
-def _ansible_playbook() -> str:
-    candidate = Path(sys.executable).with_name('ansible-playbook')
-    if candidate.is_file():
-        return str(candidate)
-    found = shutil.which('ansible-playbook')
-    if not found:
-        pytest.fail('ansible-playbook not found (run `make venv`)')
-    return found
-
-
 def test_targets_exist():
     """The harness must not pass by finding nothing to run."""
     assert discover_targets(), f'no integration targets under {TARGETS_DIR}'
@@ -90,7 +81,7 @@ def test_target(target, emulator, integration_env, tmp_path):
         encoding='utf-8',
     )
 
-    command = [_ansible_playbook(), '-i', str(inventory), str(playbook)]
+    command = [venv_tool('ansible-playbook'), '-i', str(inventory), str(playbook)]
     verbosity = os.environ.get('INTEGRATION_VERBOSITY')  # e.g. -vvv
     if verbosity:
         command.append(verbosity)
