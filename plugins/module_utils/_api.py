@@ -95,6 +95,42 @@ def _deployment_record(deployment_entity, subscription_id, resource_group, works
     }
 
 
+def _plain(value):
+    """A plain str or int from an SDK value (azure-ai-ml returns str enums, which Ansible cannot store)."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    return str(getattr(value, "value", value))
+
+
+def _entity_tags(entity):
+    return {str(key): str(value) for key, value in (getattr(entity, "tags", None) or {}).items()}
+
+
+def _listed_deployment_record(entity, endpoint, subscription_id, resource_group, workspace):
+    """A deployment as listing describes it: its names, ids, and what Azure ML says of it and of its endpoint."""
+    share = None
+    for name, value in (getattr(endpoint, "traffic", None) or {}).items():
+        if name.lower() == entity.name.lower():
+            share = int(value)
+    record = _deployment_record(entity, subscription_id, resource_group, workspace, _plain(endpoint.name))
+    record.update({
+        "id": _plain(entity.id),
+        "name": _plain(entity.name),
+        "deployment": _plain(entity.name),
+        "endpoint_id": _plain(endpoint.id),
+        "location": _plain(getattr(entity, "location", None) or getattr(endpoint, "location", None)),
+        "tags": _entity_tags(entity),
+        "endpoint_tags": _entity_tags(endpoint),
+        "instance_type": _plain(getattr(entity, "instance_type", None)),
+        "instance_count": _plain(getattr(entity, "instance_count", None)),
+        "traffic": share,
+        "provisioning_state": _plain(getattr(entity, "provisioning_state", None)),
+    })
+    return record
+
+
 class OnlineDeployments:
     """Azure ML online endpoints and deployments, looked up by name through azure-ai-ml."""
 
@@ -134,15 +170,25 @@ class OnlineDeployments:
                 return client.online_endpoints.get(endpoint).location
         return self._lookup("location", (subscription_id, resource_group, workspace, endpoint), fetch)
 
-    def list(self, resource_group, workspace, endpoint=None, subscription_id=None):
-        """Every deployment of a workspace, or of one of its endpoints."""
+    def workspaces(self, subscription_id=None):
+        """Every Azure Machine Learning workspace of a subscription, as ``{resource_group, name, subscription_id}``."""
+        subscription_id = subscription_id or self.session.subscription_id
+        client = self.session.ml_client(None, None, subscription_id)
+        with azure_errors("list the Azure Machine Learning workspaces of subscription {0}".format(subscription_id)):
+            found = [{"resource_group": item.resource_group, "name": item.name, "subscription_id": subscription_id}
+                     for item in client.workspaces.list(scope="subscription")]
+        return sorted(found, key=lambda item: (item["resource_group"].lower(), item["name"].lower()))
+
+    def list(self, resource_group, workspace, subscription_id=None):
+        """Every online deployment of a workspace, with its endpoint's location, tags and traffic share."""
         subscription_id = subscription_id or self.session.subscription_id
         client = self.session.ml_client(resource_group, workspace, subscription_id)
-        with azure_errors("list the online endpoints of workspace {0!r} (resource group {1!r})".format(workspace, resource_group)):
-            endpoints = [endpoint] if endpoint else [item.name for item in client.online_endpoints.list()]
+        with azure_errors("list the online endpoints of workspace {0!r} (resource group {1!r}, subscription {2})".format(
+                workspace, resource_group, subscription_id)):
+            endpoints = list(client.online_endpoints.list())
         records = []
-        for name in endpoints:
-            with azure_errors("list the deployments of online endpoint {0!r} in workspace {1!r}".format(name, workspace)):
-                for entity in client.online_deployments.list(name):
-                    records.append(_deployment_record(entity, subscription_id, resource_group, workspace, name))
+        for endpoint in endpoints:
+            with azure_errors("list the deployments of online endpoint {0!r} in workspace {1!r}".format(endpoint.name, workspace)):
+                for entity in client.online_deployments.list(endpoint.name):
+                    records.append(_listed_deployment_record(entity, endpoint, subscription_id, resource_group, workspace))
         return records

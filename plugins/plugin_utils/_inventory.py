@@ -19,7 +19,8 @@ from contextlib import contextmanager
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AZURE_AUTH_SPEC, SDK_IMPORT_ERROR, Session, azure_errors
+from ansible_collections.mlops.autoscale.plugins.module_utils._api import OnlineDeployments
+from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AZURE_AUTH_SPEC, SDK_IMPORT_ERROR, Session
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 
 #: The host variables that name a deployment, in the role endpoint_autoscale's vocabulary.
@@ -160,80 +161,17 @@ def ansible_error(error):
     return AzureInventoryError(error.describe())
 
 
-def _plain(value):
-    """A plain str or int from an SDK value (azure-ai-ml returns str enums, which Ansible cannot store)."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return int(value)
-    return str(getattr(value, "value", value))
-
-
-def _entity_tags(entity):
-    return {str(key): str(value) for key, value in (getattr(entity, "tags", None) or {}).items()}
-
-
-def _deployment_record(entity, endpoint, subscription_id, resource_group, workspace):
-    traffic = getattr(endpoint, "traffic", None) or {}
-    share = None
-    for name, value in traffic.items():
-        if name.lower() == entity.name.lower():
-            share = int(value)
-    return {
-        "subscription_id": subscription_id,
-        "resource_group": resource_group,
-        "workspace": workspace,
-        "endpoint": _plain(endpoint.name),
-        "deployment": _plain(entity.name),
-        "id": _plain(entity.id),
-        "name": _plain(entity.name),
-        "endpoint_id": _plain(endpoint.id),
-        "location": _plain(getattr(entity, "location", None) or getattr(endpoint, "location", None)),
-        "tags": _entity_tags(entity),
-        "endpoint_tags": _entity_tags(endpoint),
-        "instance_type": _plain(getattr(entity, "instance_type", None)),
-        "instance_count": _plain(getattr(entity, "instance_count", None)),
-        "traffic": share,
-        "provisioning_state": _plain(getattr(entity, "provisioning_state", None)),
-    }
-
-
 class DeploymentDiscovery:
-    """Finds workspaces and their online deployments through azure-ai-ml, with the modules' Session."""
+    """Finds the online deployments of given workspaces, or of every workspace of the subscription."""
 
     def __init__(self, session):
-        self.session = session
-
-    def workspaces(self, subscription_id=None):
-        """Every workspace of a subscription, as ``{resource_group, name, subscription_id}``."""
-        subscription_id = subscription_id or self.session.subscription_id
-        client = self.session.ml_client(None, None, subscription_id)
-        with azure_errors("list the Azure Machine Learning workspaces of subscription {0}".format(subscription_id)):
-            found = [{"resource_group": item.resource_group, "name": item.name, "subscription_id": subscription_id}
-                     for item in client.workspaces.list(scope="subscription")]
-        return sorted(found, key=lambda item: (item["resource_group"].lower(), item["name"].lower()))
-
-    def deployments(self, workspace):
-        """The online deployments of one workspace, with their endpoint's location, tags and traffic."""
-        subscription_id = workspace.get("subscription_id") or self.session.subscription_id
-        resource_group, name = workspace["resource_group"], workspace["name"]
-        client = self.session.ml_client(resource_group, name, subscription_id)
-        with azure_errors("list the online endpoints of workspace {0!r} (resource group {1!r}, subscription {2})".format(
-                name, resource_group, subscription_id)):
-            endpoints = list(client.online_endpoints.list())
-        records = []
-        for endpoint in endpoints:
-            with azure_errors("list the deployments of online endpoint {0!r} in workspace {1!r}".format(endpoint.name, name)):
-                for entity in client.online_deployments.list(endpoint.name):
-                    records.append(_deployment_record(entity, endpoint, subscription_id, resource_group, name))
-        return records
+        self.deployments = OnlineDeployments(session)
 
     def discover(self, workspaces=None):
-        """The deployments of the given workspaces, or of every workspace of the subscription."""
-        workspaces = workspaces or self.workspaces()
+        """The deployments of ``workspaces`` (``{resource_group, name, subscription_id}``), else of the subscription's."""
         records = []
-        for workspace in workspaces:
-            records.extend(self.deployments(workspace))
+        for workspace in workspaces or self.deployments.workspaces():
+            records.extend(self.deployments.list(workspace["resource_group"], workspace["name"], workspace.get("subscription_id")))
         return records
 
 
