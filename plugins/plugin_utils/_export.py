@@ -35,11 +35,11 @@ import textwrap
 
 import yaml
 
+from ansible_collections.mlops.autoscale.plugins.module_utils._model import REDACTED, is_default_profile
 from ansible_collections.mlops.autoscale.plugins.plugin_utils._inventory import (
     VAR_PREFIX, assign_host_names, default_groups, target_vars,
 )
 
-REDACTED = "VALUE_REDACTED"
 MASKED_WEBHOOKS_VAR = VAR_PREFIX + "masked_webhook_uris"
 
 #: The fields of a rule the write modules take, in the order the export writes them (metric_resource_uri is output only).
@@ -78,11 +78,6 @@ def role_profile(profile):
         result["fixed_date"] = _pick(profile["fixed_date"], FIXED_DATE_KEYS)
     result["rules"] = [role_rule(rule) for rule in profile.get("rules") or []]
     return result
-
-
-def is_default_profile(profile):
-    """A profile without recurrence or fixed date."""
-    return not profile.get("recurrence") and not profile.get("fixed_date")
 
 
 def role_notifications(block):
