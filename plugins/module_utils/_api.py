@@ -17,6 +17,7 @@ import json
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import LOOKUP_TTL, azure_errors
 from ansible_collections.mlops.autoscale.plugins.module_utils._cache import cache_key
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
+from ansible_collections.mlops.autoscale.plugins.module_utils._model import id_key
 
 
 def _raw_json(pipeline_response, _deserialized, _headers):
@@ -26,7 +27,7 @@ def _raw_json(pipeline_response, _deserialized, _headers):
 
 def same_id(first, second):
     """Azure resource ids compare case-insensitively."""
-    return (first or "").rstrip("/").lower() == (second or "").rstrip("/").lower()
+    return id_key(first) == id_key(second)
 
 
 class AutoscaleSettings:

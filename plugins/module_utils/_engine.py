@@ -25,6 +25,7 @@ import datetime
 import math
 
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, parse_duration
+from ansible_collections.mlops.autoscale.plugins.module_utils._model import id_key
 
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -123,7 +124,7 @@ def series_key(resource_uri, metric_name, dimensions=None):
     """The key of one metric series: resource id (case-insensitive), metric name, dimension filter."""
     dims = ";".join("{0}{1}{2}".format(item["name"].lower(), "=" if item.get("operator", "Equals") == "Equals" else "!=", ",".join(item["values"]))
                     for item in dimensions or [])
-    return "{0}|{1}|{2}".format((resource_uri or "").rstrip("/").lower(), (metric_name or "").lower(), dims)
+    return "{0}|{1}|{2}".format(id_key(resource_uri), (metric_name or "").lower(), dims)
 
 
 def required_series(setting):
