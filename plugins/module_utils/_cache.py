@@ -14,6 +14,8 @@ holds a secret in clear and only a holder of that secret can use a cached token.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -35,6 +37,9 @@ except ImportError:
 
 #: Tokens are refreshed when they have less than this many seconds left.
 TOKEN_MARGIN = 300
+
+#: How long a module run waits for another one to finish a shared lookup before doing it itself.
+LOCK_WAIT = 120
 
 
 def default_directory():
@@ -84,6 +89,35 @@ class DiskCache:
         except OSError:
             return
 
+    @contextlib.contextmanager
+    def lock(self, namespace, key, wait=LOCK_WAIT):
+        """Hold an exclusive lock on ``key`` for the block, so concurrent module runs (forks) do one lookup, not one each.
+
+        Advisory (flock): after ``wait`` seconds, or when the lock file cannot be made, the block runs unlocked, which
+        costs a repeated lookup and never correctness.
+        """
+        folder = os.path.join(self.directory, "locks")
+        try:
+            for private in (self.directory, folder):
+                os.makedirs(private, mode=0o700, exist_ok=True)
+            handle = os.open(os.path.join(folder, "{0}-{1}.lock".format(namespace, key)), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            yield
+            return
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError:
+                    if time.monotonic() >= deadline:
+                        break
+                    time.sleep(0.05)
+            yield
+        finally:
+            os.close(handle)  # closing the descriptor releases the lock
+
 
 class NoCache:
     """The cache when caching is off."""
@@ -95,6 +129,11 @@ class NoCache:
     def put(self, namespace, key, value, ttl):  # pylint: disable=unused-argument
         """Nothing is stored."""
         return
+
+    @contextlib.contextmanager
+    def lock(self, namespace, key, wait=LOCK_WAIT):  # pylint: disable=unused-argument
+        """Nothing is shared, so nothing is locked."""
+        yield
 
 
 class CachingCredential:

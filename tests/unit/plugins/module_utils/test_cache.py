@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import stat
 import time
@@ -64,6 +65,49 @@ def test_disk_cache_ignores_unreadable_entries_and_unwritable_directories(tmp_pa
     blocked = tmp_path / "file"
     blocked.write_text("x")
     DiskCache(str(blocked)).put("clouds", "k", {}, ttl=60)  # a cache that cannot be written is only slower
+
+
+def _hold_lock(directory, entered, release):
+    with DiskCache(directory).lock("index", "k"):
+        entered.set()
+        release.wait(30)
+
+
+def test_lock_excludes_other_processes_and_gives_up_after_its_wait(tmp_path):
+    cache = DiskCache(str(tmp_path / "cache"))
+    context = multiprocessing.get_context("fork")
+    entered, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold_lock, args=(str(tmp_path / "cache"), entered, release))
+    holder.start()
+    try:
+        assert entered.wait(30)
+        started = time.monotonic()
+        with cache.lock("index", "k", wait=0.5):  # held elsewhere: waits, then runs unlocked (only slower)
+            waited = time.monotonic() - started
+        assert 0.5 <= waited < 5
+        with cache.lock("index", "other", wait=5):  # another key is not held
+            assert time.monotonic() - started - waited < 1
+        release.set()
+        holder.join(30)
+        started = time.monotonic()
+        with cache.lock("index", "k", wait=5):
+            assert time.monotonic() - started < 1
+    finally:
+        release.set()
+        holder.join(30)
+    lock_folder = tmp_path / "cache" / "locks"
+    assert stat.S_IMODE(lock_folder.stat().st_mode) == 0o700
+
+
+def test_lock_without_a_writable_directory_runs_the_block(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    ran = []
+    with DiskCache(str(blocked)).lock("index", "k"):
+        ran.append(True)
+    with NoCache().lock("index", "k"):
+        ran.append(True)
+    assert ran == [True, True]
 
 
 def test_default_directory(monkeypatch, tmp_path):
