@@ -32,6 +32,7 @@ ROOT = os.path.dirname(HERE)
 OURS_VENV = os.path.join(ROOT, ".venv")
 COLLECTIONS = os.path.join(ROOT, ".build", "collections")
 AUTOSCALE_API = "2022-10-01"
+BASELINE = os.path.join(HERE, "baseline.yml")
 RECAP = re.compile(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)")
 
 # Fleet shape of the seed: 5 endpoints per workspace, 2 deployments per endpoint, workspaces spread over 4 resource groups.
@@ -287,6 +288,10 @@ def measure_sizes(args, tools, seed, deployments):
                     result = run_playbook(tool, emulator, inventory, args.forks, check, work, label)
                     log("%s: %.1f s (CPU %.1f s), hosts %s, requests %s" % (label, result["wall"], result["cpu"], result["hosts"], result["requests"]))
                     row["phases"][phase] = result
+                baseline = Tool(tool.name, tool.venv, BASELINE, tool.extra_env, tool.drop_env)
+                row["baseline"] = run_playbook(baseline, emulator, inventory, args.forks, False, work,
+                                               "%s-%d-baseline" % (tool.name, size))
+                log("%s-%d-baseline: %.1f s (CPU %.1f s)" % (tool.name, size, row["baseline"]["wall"], row["baseline"]["cpu"]))
                 results.append(row)
                 save(args, {"sizes": results})
     finally:
