@@ -66,11 +66,20 @@ options:
   lookup_cache:
     description:
       - Whether module runs share an on-disk cache (in C($XDG_CACHE_HOME/mlops.autoscale), else C(~/.cache/mlops.autoscale),
-        or E(MLOPS_AUTOSCALE_CACHE_DIR)) of the cloud metadata document, of workspace/endpoint/deployment name
-        resolutions (for an hour) and of access tokens, so that a fleet run asks Entra ID for a handful of tokens instead of
-        one per task.
+        or E(MLOPS_AUTOSCALE_CACHE_DIR)) of the cloud metadata document, of access tokens, of each workspace's endpoints and
+        deployments (for an hour) and of each resource group's autoscale settings by target, so that a fleet run asks
+        Entra ID for a handful of tokens instead of one per task and its cost grows linearly with the fleet.
+      - The first name lookup in a workspace lists the workspace's endpoints and deployments, once, under a lock that the
+        other forks wait on; later lookups need neither a request nor azure-ai-ml (a deployment missing from the listing
+        is looked up on its own). The P(mlops.autoscale.online_deployments#inventory) inventory leaves the same listing behind.
+      - When no setting has the expected name, the resource group's settings are listed to find one that targets the
+        deployment under another name. Within one C(ansible-playbook) run that listing is made once per resource group
+        and shared by all forks; a later run reads the name it found directly, and never takes an earlier run's listing
+        for proof that a deployment has no setting. A setting another writer creates for the same deployment while the
+        run is going makes Azure refuse the new one (C(Conflict), nothing written); the next run adopts it.
       - Tokens are stored encrypted (AES-GCM) with a key derived from the client secret that obtained them, in files only
         the user can read; they are never written in clear. Only service principal tokens are cached.
+      - With V(false) every task looks everything up again.
     type: bool
     default: true
   retry_total:

@@ -23,6 +23,7 @@ from ansible_collections.mlops.autoscale.plugins.module_utils._cache import (
     HAS_CRYPTOGRAPHY, CachingCredential, DiskCache, NoCache, cache_key, default_directory,
 )
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError, from_exception
+from ansible_collections.mlops.autoscale.plugins.module_utils._run import current_run_id
 
 SDK_IMPORT_ERROR = None
 try:
@@ -212,6 +213,8 @@ class Session:
         self._monitor = None
         self._ml_clients = {}
         self.cache = DiskCache(default_directory()) if params.get("lookup_cache") else NoCache()
+        #: The ansible-playbook run this module runs in, or None outside one (lookups shared within a run only).
+        self.run_id = current_run_id()
 
     @property
     def cloud(self):

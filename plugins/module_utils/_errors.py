@@ -36,7 +36,8 @@ CODE_HINTS = {
     "subscriptionnotfound": "Check subscription_id and that the principal can see that subscription.",
     "conflict": (
         "Azure allows one autoscale setting per target. Manage the existing setting (it is named in the message) by "
-        "omitting setting_name or giving its name, or delete it first."
+        "omitting setting_name or giving its name, or delete it first. If another writer created it while this playbook "
+        "ran, run the task again: it finds and adopts that setting."
     ),
     "missingsubscriptionregistration": "Register the Microsoft.Insights resource provider in the subscription.",
 }

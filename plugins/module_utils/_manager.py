@@ -27,11 +27,12 @@ MAX_VERIFY_DELAY = 60
 class Target:
     """The resource a setting scales, where its setting lives, and how to name a new one."""
 
-    def __init__(self, ids, resource_group, default_name, names):
+    def __init__(self, ids, resource_group, default_name, names, location=None):
         self.ids = ids
         self.resource_group = resource_group
         self.default_name = default_name
         self.names = names
+        self.location = location
 
 
 def resolve_target(params, deployments):
@@ -44,7 +45,7 @@ def resolve_target(params, deployments):
     record = deployments.get(params["resource_group"], params["workspace"], params["endpoint"], params["deployment"])
     names = _model.parse_online_deployment_id(record["id"])
     return Target(_model.target_ids_from_deployment_id(record["id"]), params["resource_group"],
-                  "autoscale-{0}-{1}".format(params["endpoint"], params["deployment"]), names)
+                  "autoscale-{0}-{1}".format(params["endpoint"], params["deployment"]), names, record["endpoint_location"])
 
 
 class WriteManager:
@@ -64,8 +65,8 @@ class WriteManager:
         raise NotImplementedError
 
     def _location(self, target):
-        if self.params["location"]:
-            return self.params["location"]
+        if self.params["location"] or target.location:
+            return self.params["location"] or target.location
         return self.deployments.endpoint_location(target.names["resource_group"], target.names["workspace"],
                                                   target.names["endpoint"], target.names["subscription_id"])
 
@@ -101,22 +102,49 @@ class WriteManager:
             target = resolve_target(self.params, self.deployments)
         except ValueError as error:
             self.module.fail_json(msg=str(error))
-        candidates = [self.params["setting_name"] or target.default_name]
-        raw = self.settings.find_by_target(target.resource_group, target.ids.deployment_id, candidates)
+        raw = self._find(target)
+        if raw is None and (self.params["state"] == "absent" or self.missing_setting_error):
+            # "No setting" would end the task without a write: confirm it with a listing of this moment.
+            raw = self._find(target, trust_run_listing=False)
+        have, want = self._plan(raw, target)
+        changed = compare(have, want).has_differences()
+        after = want
+        if changed and not self.module.check_mode:
+            changed, have, after = self._write_or_adopt(raw, have, want, target)
+        result = {"changed": changed, "autoscale_setting": _model.render(after) if after else None}
+        if self.module.diff_mode:
+            result["diff"] = {"before": _model.render(have) if have else {}, "after": _model.render(after) if after else {}}
+        return result
+
+    def _write_or_adopt(self, raw, have, want, target):
+        """Write. When Azure refuses a new setting because one already targets the deployment (409: another writer
+        created it after this run listed the resource group), adopt that one, as the next run would.
+        Returns (changed, have, after)."""
+        try:
+            return True, have, self._write_and_verify(raw, want, target)
+        except AutoscaleError as error:
+            adopted = self._find(target, trust_run_listing=False) if raw is None and error.status == 409 else None
+            if adopted is None:
+                raise
+        self.module.warn("Autoscale setting {0!r} was created for the deployment by another writer during this run; the "
+                         "task adopts it.".format(adopted["name"]))
+        have, want = self._plan(adopted, target)
+        changed = compare(have, want).has_differences()
+        return changed, have, (self._write_and_verify(adopted, want, target) if changed else want)
+
+    def _find(self, target, trust_run_listing=True):
+        return self.settings.find_by_target(target.resource_group, target.ids.deployment_id,
+                                            [self.params["setting_name"] or target.default_name], trust_run_listing)
+
+    def _plan(self, raw, target):
+        """(have, want) in the canonical vocabulary; fails before any write on bad input or a missing setting."""
         have = _model.normalise_setting(raw) if raw else None
         if have is None and self.missing_setting_error and self.params["state"] == "present":
             self.module.fail_json(msg=self.missing_setting_error.format(target=target.ids.deployment_id))
         want = self._desired_or_fail(have, target)
         if want is not None:
             self._check_lints(want)
-        changed = compare(have, want).has_differences()
-        after = want
-        if changed and not self.module.check_mode:
-            after = self._write_and_verify(raw, want, target)
-        result = {"changed": changed, "autoscale_setting": _model.render(after) if after else None}
-        if self.module.diff_mode:
-            result["diff"] = {"before": _model.render(have) if have else {}, "after": _model.render(after) if after else {}}
-        return result
+        return have, want
 
     def _write(self, raw, want):
         """One PUT of the whole merged setting, or one DELETE. Returns (resource group, name) written."""

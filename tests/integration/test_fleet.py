@@ -118,6 +118,11 @@ class Fleet:
                          if entry['method'] in ('PUT', 'PATCH', 'DELETE') and AUTOSCALE_PATH.search(entry['path']))
         return result.stdout, recap, writes
 
+    def listings(self) -> Counter:
+        """Listings in the last run: of autoscale settings per resource group, of endpoints per workspace."""
+        paths = [entry['path'].lower() for entry in self.emulator.requests() if entry['method'] == 'GET']
+        return Counter(path for path in paths if path.endswith(('/autoscalesettings', '/onlineendpoints')))
+
     def setting_path(self, host: str) -> str:
         """The ARM path of the autoscale setting the role creates for a host."""
         names = self.hosts[host]
@@ -219,6 +224,11 @@ def test_first_run_one_write_per_deployment_and_failures_stay_local(fleet):
         assert recap[host][1:] == (1, 0), f'{host}: {recap.get(host)}\n{output}'
     assert writes == Counter({fleet.setting_path(host): 1 for host in fleet.hosts}), writes
     _assert_broken_failed_alone(output, recap)
+    # The forks share one listing per resource group and per workspace (not one per deployment).
+    listings = fleet.listings()
+    resource_groups = {names['resource_group'].lower() for names in fleet.hosts.values()}
+    assert sorted(path.split('/')[4] for path in listings if path.endswith('/autoscalesettings')) == sorted(resource_groups), listings
+    assert all(count == 1 for count in listings.values()), listings
 
 
 def test_second_run_writes_nothing(fleet):

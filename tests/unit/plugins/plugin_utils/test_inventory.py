@@ -13,6 +13,8 @@ import pytest
 from ansible.errors import AnsibleError
 
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AZURE_AUTH_SPEC
+from ansible_collections.mlops.autoscale.plugins.module_utils._api import OnlineDeployments
+from ansible_collections.mlops.autoscale.plugins.module_utils._cache import DiskCache, NoCache
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 from ansible_collections.mlops.autoscale.plugins.plugin_utils import _inventory
 
@@ -126,10 +128,12 @@ class FakeMLClient:
 
 class FakeSession:
     subscription_id = "sub"
+    cloud = SimpleNamespace(resource_manager="https://management.example")
 
-    def __init__(self, clients):
+    def __init__(self, clients, cache=None):
         self.clients = clients
         self.calls = []
+        self.cache = cache or NoCache()
 
     def ml_client(self, resource_group, workspace, subscription_id=None):
         self.calls.append((resource_group, workspace, subscription_id))
@@ -167,6 +171,16 @@ def test_discovery_lists_workspaces_endpoints_and_deployments():
     assert first["provisioning_state"] == "Succeeded" and type(first["provisioning_state"]) is str  # noqa: E721 pylint: disable=unidiomatic-typecheck
     assert first["subscription_id"] == "sub" and first["resource_group"] == "rg" and first["workspace"] == "ws"
     assert session.calls == [(None, None, "sub"), ("rg", "ws", "sub")]
+
+
+def test_discovery_leaves_the_workspace_index_for_the_modules(tmp_path):
+    clients = {("rg", "ws"): FakeMLClient(endpoints=[(endpoint("ep-fraud", {"blue": 100}), [deployment("blue")])])}
+    session = FakeSession(clients, cache=DiskCache(str(tmp_path)))
+    _inventory.DeploymentDiscovery(session).discover([{"resource_group": "rg", "name": "ws"}])
+    later = FakeSession({}, cache=DiskCache(str(tmp_path)))  # a module run after the inventory refresh
+    found = OnlineDeployments(later).get("RG", "ws", "EP-FRAUD", "blue")
+    assert (found["id"], found["endpoint_location"]) == ("/d/blue", "eastus")
+    assert later.calls == []
 
 
 def test_discovery_of_given_workspaces_does_not_list_the_subscription():

@@ -1,0 +1,41 @@
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This plugin_utils is PRIVATE and should only be used by this collection. Breaking changes can occur any time.
+
+"""The action plugin of every module: run it as ansible.builtin.normal does, telling it which playbook run it is in.
+
+The modules share lookups through an on-disk cache (module_utils/_cache.py). One of them, "this resource group has no
+other setting for the target", may only be trusted within the run that listed the resource group, so the module must
+know its run: the worker processes of one ansible-playbook are forks of it and inherit its multiprocessing authkey, a
+random secret, of which the run id is a one-way digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+
+from ansible.plugins.action.normal import ActionModule as NormalAction
+
+from ansible_collections.mlops.autoscale.plugins.module_utils._run import RUN_ID_ENV
+
+
+def run_id():
+    """The same value in every worker of one ansible-playbook (or ansible) process, another one in the next run."""
+    authkey = bytes(multiprocessing.current_process().authkey)
+    return hashlib.sha256(b"mlops.autoscale run id\0" + authkey).hexdigest()[:32]
+
+
+class AutoscaleAction(NormalAction):
+    """Runs the module with RUN_ID_ENV in its environment (an ``environment`` set on the task takes precedence)."""
+
+    def run(self, tmp=None, task_vars=None):
+        environment = self._task.environment
+        if environment is None:
+            environment = []
+        elif not isinstance(environment, list):
+            environment = [environment]
+        self._task.environment = [{RUN_ID_ENV: run_id()}] + environment
+        return super().run(tmp, task_vars)
