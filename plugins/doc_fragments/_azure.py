@@ -75,8 +75,11 @@ options:
       - When no setting has the expected name, the resource group's settings are listed to find one that targets the
         deployment under another name. Within one C(ansible-playbook) run that listing is made once per resource group
         and shared by all forks; a later run reads the name it found directly, and never takes an earlier run's listing
-        for proof that a deployment has no setting. A setting another writer creates for the same deployment while the
-        run is going makes Azure refuse the new one (C(Conflict), nothing written); the next run adopts it.
+        for proof that a deployment has no setting. Where "no setting" would end a task without a write (C(state=absent),
+        a rule or profile task) it is confirmed by a new listing. If another writer creates a setting for the deployment
+        after the run's listing, Azure refuses the second setting a task tries to create (one per target; nothing is
+        written) and the task adopts the other writer's; until the next run, check mode and M(mlops.autoscale.autoscale_info)
+        may still report the deployment without a setting.
       - Tokens are stored encrypted (AES-GCM) with a key derived from the client secret that obtained them, in files only
         the user can read; they are never written in clear. Only service principal tokens are cached.
       - With V(false) every task looks everything up again.
