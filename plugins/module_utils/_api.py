@@ -31,8 +31,10 @@ def same_id(first, second):
     return id_key(first) == id_key(second)
 
 
-#: Cache namespace of the per-resource-group index ``{target: setting name}`` (see AutoscaleSettings.find_by_target).
-SETTINGS_INDEX = "settings-index"
+#: Cache namespaces (see AutoscaleSettings.find_by_target): the name of the setting of each target, and which run
+#: last listed each resource group. One small entry each, so every lookup and write costs the same at any fleet size.
+SETTING_NAMES = "setting-names"
+SETTINGS_LISTED = "settings-listed"
 
 
 def _target_of(setting):
@@ -62,72 +64,75 @@ class AutoscaleSettings:
     def list(self, resource_group=None):
         """Every setting of a resource group, or of the subscription, in wire format.
 
-        Listing a resource group also refreshes its index of targets (see find_by_target)."""
+        Listing a resource group also records the name of each target's setting (see find_by_target)."""
         if not resource_group:
             with azure_errors("list the autoscale settings of the subscription"):
                 return [item.serialize(keep_readonly=True) for item in self._operations.list_by_subscription()]
-        with self.session.cache.lock(SETTINGS_INDEX, self._index_key(resource_group)):
+        with self.session.cache.lock(SETTINGS_LISTED, self._group_key(resource_group)):
             return self._list_resource_group(resource_group)
 
     def _list_resource_group(self, resource_group):
-        """List a resource group and store its index; the caller holds the index's lock."""
+        """List a resource group and record what it holds; the caller holds the group's lock."""
         with azure_errors("list the autoscale settings of resource group {0!r}".format(resource_group)):
             found = [item.serialize(keep_readonly=True) for item in self._operations.list_by_resource_group(resource_group)]
-        self._store_index(resource_group, {
-            "run": self.session.run_id,
-            "targets": {id_key(_target_of(setting)): setting["name"] for setting in found if _target_of(setting)},
-        })
+        for setting in found:
+            if _target_of(setting):
+                self._record(resource_group, _target_of(setting), setting["name"])
+        self.session.cache.put(SETTINGS_LISTED, self._group_key(resource_group), {"run": self.session.run_id}, LOOKUP_TTL)
         return found
 
-    def _index_key(self, resource_group):
+    def _group_key(self, resource_group):
         return cache_key(self.session.cloud.resource_manager, self.session.subscription_id, resource_group.lower())
 
-    def _index(self, resource_group):
-        """The resource group's targets as last listed (``{"run": run id, "targets": {id key: setting name}}``)."""
-        return self.session.cache.get(SETTINGS_INDEX, self._index_key(resource_group)) or {"run": None, "targets": {}}
+    def _target_key(self, resource_group, target_id):
+        return cache_key(self.session.cloud.resource_manager, self.session.subscription_id, resource_group.lower(),
+                         id_key(target_id))
 
-    def _store_index(self, resource_group, index):
-        self.session.cache.put(SETTINGS_INDEX, self._index_key(resource_group), index, LOOKUP_TTL)
+    def _recorded(self, resource_group, target_id):
+        """``{"name": setting name or None (deleted), "run": run that recorded it}``, or None."""
+        return self.session.cache.get(SETTING_NAMES, self._target_key(resource_group, target_id))
 
-    def _listed_in_this_run(self, index):
-        return self.session.run_id is not None and index["run"] == self.session.run_id
+    def _record(self, resource_group, target_id, name):
+        self.session.cache.put(SETTING_NAMES, self._target_key(resource_group, target_id),
+                               {"name": name, "run": self.session.run_id}, LOOKUP_TTL)
 
-    def _update_index(self, resource_group, update):
-        """Apply ``update(targets)`` to the stored index, under its lock (a listing may be storing it meanwhile)."""
-        with self.session.cache.lock(SETTINGS_INDEX, self._index_key(resource_group)):
-            index = self._index(resource_group)
-            update(index["targets"])
-            self._store_index(resource_group, index)
+    def _listed_in_this_run(self, resource_group):
+        listed = self.session.cache.get(SETTINGS_LISTED, self._group_key(resource_group)) or {}
+        return self.session.run_id is not None and listed.get("run") == self.session.run_id
+
+    def _absent_from_this_run(self, resource_group, target_id):
+        """True when this run listed the resource group and neither that listing nor a write since saw a setting."""
+        recorded = self._recorded(resource_group, target_id) or {}
+        seen = recorded.get("name") and recorded.get("run") == self.session.run_id
+        return self._listed_in_this_run(resource_group) and not seen
 
     def find_by_target(self, resource_group, target_id, candidate_names=(), trust_run_listing=True):
         """The setting that targets ``target_id`` (Azure allows one per target), in wire format, or None.
 
-        Names are tried first: the one the resource group's index last saw for the target, then ``candidate_names``.
-        Otherwise the resource group is listed, and within one playbook run at most once: all the run's module
-        processes (forks) share that listing through the cache, so a fleet costs one listing per resource group,
-        not one per deployment. A listing from an earlier run only suggests a name; it never answers "no setting".
-        ``trust_run_listing=False`` lists again even so (for answers that must be of this moment).
+        Names are tried first: the one last recorded for the target, then ``candidate_names``. Otherwise the resource
+        group is listed, and within one playbook run at most once: all the run's module processes (forks) share that
+        listing through the cache, so a fleet costs one listing per resource group, not one per deployment. A listing
+        from an earlier run only suggests a name; it never answers "no setting". ``trust_run_listing=False`` lists
+        again even so (for answers that must be of this moment).
         """
-        target = id_key(target_id)
-        index = self._index(resource_group)
+        recorded = self._recorded(resource_group, target_id) or {}
         tried = set()
-        for name in [index["targets"].get(target)] + list(candidate_names):
+        for name in [recorded.get("name")] + list(candidate_names):
             if not name or name.lower() in tried:
                 continue
             tried.add(name.lower())
             setting = self.get(resource_group, name)
             if setting is not None and same_id(_target_of(setting), target_id):
                 return setting
-        if trust_run_listing and self._listed_in_this_run(index) and target not in index["targets"]:
+        if trust_run_listing and self._absent_from_this_run(resource_group, target_id):
             return None
-        with self.session.cache.lock(SETTINGS_INDEX, self._index_key(resource_group)):
+        with self.session.cache.lock(SETTINGS_LISTED, self._group_key(resource_group)):
             # Another fork may have listed the resource group while this one waited for the lock.
-            index = self._index(resource_group)
-            name = index["targets"].get(target)
-            if not (trust_run_listing and self._listed_in_this_run(index)) or (name and name.lower() in tried):
-                found = [setting for setting in self._list_resource_group(resource_group)
-                         if same_id(_target_of(setting), target_id)]
-                name = found[0]["name"] if found else None
+            stale = ((self._recorded(resource_group, target_id) or {}).get("name") or "").lower() in tried
+            if stale or not (trust_run_listing and self._listed_in_this_run(resource_group)):
+                self._list_resource_group(resource_group)
+        recorded = self._recorded(resource_group, target_id) or {}
+        name = recorded.get("name") if recorded.get("run") == self.session.run_id else None
         setting = self.get(resource_group, name) if name else None
         return setting if setting is not None and same_id(_target_of(setting), target_id) else None
 
@@ -137,25 +142,23 @@ class AutoscaleSettings:
         with azure_errors("write autoscale setting {0!r} in resource group {1!r}".format(name, resource_group)):
             written = self._operations.create_or_update(resource_group, name, payload, content_type="application/json",
                                                         cls=_raw_json)
-        target = id_key(_target_of(body))
-        if target and self._index(resource_group)["targets"].get(target) != name:
-            self._update_index(resource_group, lambda targets: targets.update({target: name}))
+        self._record(resource_group, _target_of(body), name)
         return written
 
-    def delete(self, resource_group, name):
-        """Delete the setting."""
+    def delete(self, resource_group, name, target_id):
+        """Delete the setting (of ``target_id``)."""
         with azure_errors("delete autoscale setting {0!r} in resource group {1!r}".format(name, resource_group)):
             self._operations.delete(resource_group, name)
-
-        def forget(targets):
-            for target in [key for key, value in targets.items() if value.lower() == name.lower()]:
-                del targets[target]
-        if name.lower() in (value.lower() for value in self._index(resource_group)["targets"].values()):
-            self._update_index(resource_group, forget)
+        self._record(resource_group, target_id, None)
 
 
-#: Cache namespace of the per-workspace index of endpoints and deployments (see OnlineDeployments).
-WORKSPACE_INDEX = "workspace-index"
+#: Cache namespaces (see OnlineDeployments): each deployment, each endpoint, and which workspaces were listed.
+DEPLOYMENTS = "deployments"
+ENDPOINTS = "endpoints"
+WORKSPACES_LISTED = "workspaces-listed"
+
+#: What the cache keeps of a deployment.
+DEPLOYMENT_KEYS = ("id", "name", "endpoint", "workspace", "resource_group", "subscription_id", "endpoint_location")
 
 #: How many endpoints' deployments are listed at the same time.
 LISTING_THREADS = 4
@@ -207,91 +210,70 @@ def _listed_deployment_record(entity, endpoint, subscription_id, resource_group,
     return record
 
 
-def _add_endpoint(index, name, location):
-    """The index entry of an endpoint, added when missing."""
-    return index.setdefault(name.lower(), {"name": name, "location": location, "deployments": {}})
-
-
-def _add_deployment(index, record, endpoint_location):
-    entry = _add_endpoint(index, record["endpoint"], endpoint_location)
-    entry["deployments"][record["name"].lower()] = {key: record[key] for key in
-                                                    ("id", "name", "endpoint", "workspace", "resource_group", "subscription_id")}
-
-
 class OnlineDeployments:
     """Azure ML online endpoints and deployments, looked up by name through azure-ai-ml.
 
-    Lookups go through a per-workspace index in the cache (``{endpoint: {name, location, deployments}}``), reused by
-    later module runs for LOOKUP_TTL (ids derive from names, so they do not go stale). The first lookup in a
-    workspace lists all of it under a lock, so the forks of a fleet run import azure-ai-ml (seconds of CPU) once per
-    workspace rather than once per deployment; a name missing from the index is looked up on its own.
+    Lookups are cached (one small entry per deployment and per endpoint) and reused by later module runs for
+    LOOKUP_TTL: ids derive from names, so they do not go stale. The first lookup that misses in a workspace lists all
+    of it, under a lock, so the forks of a fleet run import azure-ai-ml (seconds of CPU) once per workspace rather than
+    once per deployment; a name the listing lacks is looked up on its own.
     """
 
     def __init__(self, session):
         self.session = session
 
-    def _index_key(self, subscription_id, resource_group, workspace):
-        return cache_key(self.session.cloud.resource_manager, subscription_id, resource_group.lower(), workspace.lower())
+    def _key(self, subscription_id, resource_group, workspace, *names):
+        return cache_key(self.session.cloud.resource_manager, subscription_id, resource_group.lower(), workspace.lower(),
+                         *(name.lower() for name in names))
 
-    def _resolve(self, scope, pick, fetch_into):
-        """``pick(index)`` from the workspace's index; when it finds nothing, ``fetch_into(client, index)`` adds it."""
+    def _resolve(self, scope, namespace, names, fetch):
+        """The cache entry ``names`` of the workspace ``scope``. On a miss the workspace is listed, once (concurrent
+        forks wait on its lock for that listing); what the listing lacks comes from ``fetch(client)``."""
         cache = self.session.cache
-        key = self._index_key(*scope)
-        found = pick(cache.get(WORKSPACE_INDEX, key) or {})
+        key, workspace_key = self._key(*scope, *names), self._key(*scope)
+        found = cache.get(namespace, key)
         if found is not None:
             return found
-        with cache.lock(WORKSPACE_INDEX, key):
-            # Another fork may have listed the workspace while this one waited for the lock.
-            index = cache.get(WORKSPACE_INDEX, key)
-            if index is None and not isinstance(cache, NoCache):
-                index = self._list_workspace(*scope)[1]
-            index = index or {}
-            found = pick(index)
+        with cache.lock(WORKSPACES_LISTED, workspace_key):
+            found = cache.get(namespace, key)
+            if found is None and not isinstance(cache, NoCache) and cache.get(WORKSPACES_LISTED, workspace_key) is None:
+                self._list_workspace(*scope)
+                found = cache.get(namespace, key)
             if found is None:
-                fetch_into(self.session.ml_client(scope[1], scope[2], scope[0]), index)
-                cache.put(WORKSPACE_INDEX, key, index, LOOKUP_TTL)
-                found = pick(index)
+                found = fetch(self.session.ml_client(scope[1], scope[2], scope[0]))
         return found
 
     def get(self, resource_group, workspace, endpoint, deployment, subscription_id=None):
         """One deployment: its id, its names and its endpoint's location (``endpoint_location``).
 
         Fails naming what was looked up when any part is missing."""
-        subscription_id = subscription_id or self.session.subscription_id
+        scope = (subscription_id or self.session.subscription_id, resource_group, workspace)
 
-        def pick(index):
-            entry = index.get(endpoint.lower())
-            found = entry and entry["deployments"].get(deployment.lower())
-            return dict(found, endpoint_location=entry["location"]) if found else None
-
-        def fetch_into(client, index):
+        def fetch(client):
             with azure_errors("find online deployment {0!r} of endpoint {1!r} in workspace {2!r} (resource group {3!r}, "
-                              "subscription {4})".format(deployment, endpoint, workspace, resource_group, subscription_id)):
+                              "subscription {4})".format(deployment, endpoint, workspace, resource_group, scope[0])):
                 entity = client.online_deployments.get(deployment, endpoint)
-            location = self._endpoint_location(client, index, workspace, endpoint)
-            _add_deployment(index, _deployment_record(entity, subscription_id, resource_group, workspace, endpoint), location)
-        return self._resolve((subscription_id, resource_group, workspace), pick, fetch_into)
+            record = dict(_deployment_record(entity, scope[0], resource_group, workspace, endpoint),
+                          endpoint_location=self._endpoint(scope, client, endpoint)["location"])
+            self.session.cache.put(DEPLOYMENTS, self._key(*scope, endpoint, deployment), record, LOOKUP_TTL)
+            return record
+        return self._resolve(scope, DEPLOYMENTS, (endpoint, deployment), fetch)
 
     def endpoint_location(self, resource_group, workspace, endpoint, subscription_id=None):
         """The Azure region of an online endpoint (new autoscale settings are created there)."""
-        subscription_id = subscription_id or self.session.subscription_id
+        scope = (subscription_id or self.session.subscription_id, resource_group, workspace)
+        return self._resolve(scope, ENDPOINTS, (endpoint,), lambda client: self._endpoint(scope, client, endpoint))["location"]
 
-        def pick(index):
-            entry = index.get(endpoint.lower())
-            return entry["location"] if entry else None
-
-        def fetch_into(client, index):
-            self._endpoint_location(client, index, workspace, endpoint)
-        return self._resolve((subscription_id, resource_group, workspace), pick, fetch_into)
-
-    @staticmethod
-    def _endpoint_location(client, index, workspace, endpoint):
-        entry = index.get(endpoint.lower())
+    def _endpoint(self, scope, client, endpoint):
+        """An endpoint's cache entry (``{name, location}``), fetched alone and cached when missing."""
+        key = self._key(*scope, endpoint)
+        entry = self.session.cache.get(ENDPOINTS, key)
         if entry is None:
-            with azure_errors("find online endpoint {0!r} in workspace {1!r}".format(endpoint, workspace)):
+            with azure_errors("find online endpoint {0!r} in workspace {1!r}".format(endpoint, scope[2])):
                 found = client.online_endpoints.get(endpoint)
-            entry = _add_endpoint(index, _plain(found.name), _plain(found.location))
-        return entry["location"]
+            entry = {"name": _plain(found.name), "location": _plain(found.location)}
+            self.session.cache.put(ENDPOINTS, key, entry, LOOKUP_TTL)
+        return entry
 
     def workspaces(self, subscription_id=None):
         """Every Azure Machine Learning workspace of a subscription, as ``{resource_group, name, subscription_id}``."""
@@ -305,12 +287,12 @@ class OnlineDeployments:
     def list(self, resource_group, workspace, subscription_id=None):
         """Every online deployment of a workspace, with its endpoint's location, tags and traffic share.
 
-        The listing also refreshes the workspace's index, so modules run after an inventory refresh resolve names
-        without azure-ai-ml."""
-        return self._list_workspace(subscription_id or self.session.subscription_id, resource_group, workspace)[0]
+        The listing is also cached for name lookups, so modules run after an inventory refresh resolve names without
+        azure-ai-ml."""
+        return self._list_workspace(subscription_id or self.session.subscription_id, resource_group, workspace)
 
     def _list_workspace(self, subscription_id, resource_group, workspace):
-        """The workspace's deployment records and its index (which is stored)."""
+        """The workspace's deployment records, each also cached with its endpoint."""
         client = self.session.ml_client(resource_group, workspace, subscription_id)
         with azure_errors("list the online endpoints of workspace {0!r} (resource group {1!r}, subscription {2})".format(
                 workspace, resource_group, subscription_id)):
@@ -321,12 +303,13 @@ class OnlineDeployments:
                 return [_listed_deployment_record(entity, endpoint, subscription_id, resource_group, workspace)
                         for entity in client.online_deployments.list(endpoint.name)]
         with concurrent.futures.ThreadPoolExecutor(max_workers=LISTING_THREADS) as pool:
-            listed = list(pool.map(deployments_of, endpoints))
-        index, records = {}, []
-        for endpoint, deployments in zip(endpoints, listed):
-            _add_endpoint(index, _plain(endpoint.name), _plain(endpoint.location))
-            for record in deployments:
-                _add_deployment(index, record, record["endpoint_location"])
-                records.append(record)
-        self.session.cache.put(WORKSPACE_INDEX, self._index_key(subscription_id, resource_group, workspace), index, LOOKUP_TTL)
-        return records, index
+            records = [record for listed in pool.map(deployments_of, endpoints) for record in listed]
+        cache, scope = self.session.cache, (subscription_id, resource_group, workspace)
+        for endpoint in endpoints:
+            cache.put(ENDPOINTS, self._key(*scope, _plain(endpoint.name)),
+                      {"name": _plain(endpoint.name), "location": _plain(endpoint.location)}, LOOKUP_TTL)
+        for record in records:
+            cache.put(DEPLOYMENTS, self._key(*scope, record["endpoint"], record["name"]),
+                      {key: record[key] for key in DEPLOYMENT_KEYS}, LOOKUP_TTL)
+        cache.put(WORKSPACES_LISTED, self._key(*scope), True, LOOKUP_TTL)
+        return records

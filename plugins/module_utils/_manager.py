@@ -149,7 +149,7 @@ class WriteManager:
     def _write(self, raw, want):
         """One PUT of the whole merged setting, or one DELETE. Returns (resource group, name) written."""
         if want is None:
-            self.settings.delete(raw_resource_group(raw), raw["name"])
+            self.settings.delete(raw_resource_group(raw), raw["name"], raw["properties"]["targetResourceUri"])
             return raw_resource_group(raw), raw["name"]
         self.settings.put(want["resource_group"], want["name"], _model.to_wire(want, raw))
         return want["resource_group"], want["name"]
