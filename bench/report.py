@@ -291,8 +291,8 @@ def write_report(results, doc, ours, peer):  # pylint: disable=too-many-locals,t
     add("")
     add("## Growth with fleet size")
     add("")
-    add("Wall time per deployment (s) at each size; with %d forks the fixed cost of `ansible-playbook` (about 2-3 s) "
-        "dominates small fleets, so linearity shows from N = 10 up. Reads per deployment should stay flat." % meta["forks"])
+    add("Wall time per deployment (s) at each size; with %d forks the fixed cost of `ansible-playbook` (the baseline "
+        "above) dominates small fleets, so linearity shows from N = 10 up. Reads per deployment should stay flat." % meta["forks"])
     add("")
     sizes = " | ".join("N=%d" % size for size in meta["sizes"])
     add("| tool | phase | %s | reads / dep %s |" % (sizes, " / ".join("N=%d" % size for size in meta["sizes"])))
