@@ -102,10 +102,9 @@ class WriteManager:
             target = resolve_target(self.params, self.deployments)
         except ValueError as error:
             self.module.fail_json(msg=str(error))
-        raw = self._find(target)
-        if raw is None and (self.params["state"] == "absent" or self.missing_setting_error):
-            # "No setting" would end the task without a write: confirm it with a listing of this moment.
-            raw = self._find(target, trust_run_listing=False)
+        # Where "no setting" would end the task without a write (nothing to delete, no setting to change), the run's
+        # listing is not enough: it is confirmed by a listing of this moment.
+        raw = self._find(target, trust_run_listing=not (self.params["state"] == "absent" or self.missing_setting_error))
         have, want = self._plan(raw, target)
         changed = compare(have, want).has_differences()
         after = want

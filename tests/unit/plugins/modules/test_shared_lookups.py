@@ -121,8 +121,11 @@ def test_no_setting_is_confirmed_before_a_task_ends_without_a_write(emulator, ru
     portal_setting(arm, deployment("ep-fraud", "green"))
     args = dict(module_args)
     module = autoscale_rule if args.pop("module", None) == "rule" else autoscale_state
+    emulator.clear_requests()
     kind, result = run_module(module, dict(names("ep-fraud", "green"), **args))
     assert (kind, result["changed"]) == (AnsibleExitJson, True), result
+    # The default name is read once, then the resource group is listed once.
+    assert len(arm_gets(emulator, "/autoscale-ep-fraud-green")) == 1 and len(setting_lists(emulator)) == 1
     remaining = {setting["name"]: setting for setting in arm.settings()}
     if args.get("state") == "absent":
         assert set(remaining) == {"autoscale-ep-fraud-blue"}
