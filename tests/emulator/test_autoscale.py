@@ -147,6 +147,8 @@ def _mutate(body, case, target):
         props["targetResourceUri"] = target.replace("/blue", "/purple")
     elif case == "bad-metric":
         rule["metricTrigger"]["metricName"] = "Percentage CPU"
+    elif case == "classic-administrators":
+        props["notifications"][0]["email"]["sendToSubscriptionCoAdministrators"] = True
     elif case == "not-json":
         return "not json"
     return body
@@ -174,6 +176,7 @@ def _mutate(body, case, target):
     ("too-many-tags", 400, "BadRequest", "tags"),
     ("missing-target", 400, "TargetResourceNotFound", "purple"),
     ("bad-metric", 400, "UnsupportedMetric", "Percentage CPU"),
+    ("classic-administrators", 400, "SendEmailsToAdminCoAdminsNotSupported", "not supported after April 3, 2024"),
     ("not-json", 400, "InvalidRequestContent", "deserialized"),
 ])
 def test_validation_errors(http, env, emulator, case, status, code, text):

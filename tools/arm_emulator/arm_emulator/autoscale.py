@@ -161,6 +161,13 @@ def _rule(rule, p_index, r_index, capacity, metric_check):
                       value, capacity["maximum"], capacity["minimum"], p_index))
 
 
+def _classic_administrators(email):
+    """Since the retirement of Azure's classic administrators, e-mails to them are refused (pulumi/examples#1655 quotes it)."""
+    if email.get("sendToSubscriptionAdministrator") is True or email.get("sendToSubscriptionCoAdministrators") is True:
+        raise bad("SendEmailsToAdminCoAdminsNotSupported", "Sending email notifications to subscription administrator and "
+                  "coadministrators is not supported after April 3, 2024 due to Azure classic administrator retirement.")
+
+
 def validate(body, metric_check):
     """Validate a full autoscale setting body; ``metric_check(trigger)`` raises for unsupported metrics/targets."""
     if not isinstance(body, dict):
@@ -213,6 +220,7 @@ def validate(body, metric_check):
         if not isinstance(notification, dict):
             raise bad("InvalidRequestContent", "The request content was invalid: a notification must be an object.")
         _enum("operation", notification.get("operation"), "properties.notifications.operation")
+        _classic_administrators(notification.get("email") or {})
     policy = props.get("predictiveAutoscalePolicy")
     if policy:
         _enum("scaleMode", policy.get("scaleMode"), "properties.predictiveAutoscalePolicy.scaleMode")
