@@ -101,6 +101,7 @@ requirements:
   - azure-identity
   - azure-mgmt-monitor >= 7.0.0
   - azure-ai-ml (to resolve workspaces, endpoints and deployments by name)
+  - tzlocal (time zones given as IANA names; the schedules of M(mlops.autoscale.autoscale_simulate))
 seealso:
   - name: Autoscale online endpoints in Azure Machine Learning
     description: The Azure documentation this collection implements.

@@ -4,9 +4,18 @@
 
 # This module_utils is PRIVATE and should only be used by this collection. Breaking changes can occur any time.
 
-"""Windows time zone ids accepted by Azure Monitor autoscale schedules."""
+"""Time zones of autoscale schedules: the Windows ids Azure accepts, and the IANA zone each one stands for.
+
+The Windows -> IANA mapping is CLDR's windowsZones (the zone of territory 001 of each Windows id), as the tzlocal
+library ships it (``tzlocal.windows_tz``); STANDARD_NAMES covers the names the Azure CLI offers that are not Windows ids.
+"""
 
 from __future__ import annotations
+
+try:
+    from tzlocal.windows_tz import tz_win as _IANA_TO_WINDOWS, win_tz as _WINDOWS_TO_IANA
+except ImportError:  # reported by iana_zone(); the accepted ids do not need it
+    _IANA_TO_WINDOWS = _WINDOWS_TO_IANA = None
 
 # The list `az monitor autoscale profile list-timezones` offers (AUTOSCALE_TIMEZONES in the Azure CLI's monitor module).
 CLI_TIME_ZONES = (
@@ -167,14 +176,78 @@ SPEC_ONLY_TIME_ZONES = (
 
 WINDOWS_TIME_ZONES = CLI_TIME_ZONES + SPEC_ONLY_TIME_ZONES
 
+# Names in the Azure CLI's list that are not Windows time zone ids but the StandardName of one (.NET
+# TimeZoneInfo.FindSystemTimeZoneById(id).StandardName; for example the id "Kaliningrad Standard Time" has the
+# StandardName "Russia TZ 1 Standard Time"), or ids Windows has retired: the id whose zone each one means.
+STANDARD_NAMES = {
+    "Cabo Verde Standard Time": "Cape Verde Standard Time",
+    "Coordinated Universal Time": "UTC",
+    "Jerusalem Standard Time": "Israel Standard Time",
+    "Malay Peninsula Standard Time": "Singapore Standard Time",
+    "Novosibirsk Standard Time": "N. Central Asia Standard Time",
+    "Russia TZ 1 Standard Time": "Kaliningrad Standard Time",
+    "Russia TZ 2 Standard Time": "Russian Standard Time",
+    "Russia TZ 3 Standard Time": "Russia Time Zone 3",
+    "Russia TZ 4 Standard Time": "Ekaterinburg Standard Time",
+    "Russia TZ 6 Standard Time": "North Asia Standard Time",
+    "Russia TZ 7 Standard Time": "North Asia East Standard Time",
+    "Russia TZ 8 Standard Time": "Yakutsk Standard Time",
+    "Russia TZ 9 Standard Time": "Vladivostok Standard Time",
+    "Russia TZ 10 Standard Time": "Russia Time Zone 10",
+    "Russia TZ 11 Standard Time": "Russia Time Zone 11",
+    "Turks and Caicos Standard Time": "Turks And Caicos Standard Time",
+    "West Bank Gaza Standard Time": "West Bank Standard Time",
+    # Retired Windows ids ("(UTC+12:00) Petropavlovsk-Kamchatsky - Old", "(UTC-02:00) Mid-Atlantic - Old"): CLDR no
+    # longer maps them; they mean the zone of their successor.
+    "Kamchatka Standard Time": "Russia Time Zone 11",
+    "Mid-Atlantic Standard Time": "UTC-02",
+}
+
 _BY_LOWER_NAME = {zone.lower(): zone for zone in WINDOWS_TIME_ZONES}
+_IANA_HINT = "install the Python library tzlocal, which ships CLDR's Windows time zone mapping"
+
+
+class TimeZoneDataMissing(ValueError):
+    """tzlocal (CLDR's Windows time zone mapping) is not installed."""
+
+
+def _mapping():
+    if _WINDOWS_TO_IANA is None:
+        raise TimeZoneDataMissing("the Windows to IANA time zone mapping is not available: {0}".format(_IANA_HINT))
+    return _WINDOWS_TO_IANA
+
+
+def iana_zone(windows_id):
+    """The IANA zone a Windows time zone id (or a name the Azure CLI offers) stands for, or None when it has none.
+
+    Raises TimeZoneDataMissing without tzlocal.
+    """
+    mapping = _mapping()
+    accepted = _BY_LOWER_NAME.get(str(windows_id).strip().lower(), windows_id)
+    return mapping.get(STANDARD_NAMES.get(accepted, accepted))
+
+
+def _from_iana(value):
+    """The accepted Windows id of an IANA zone name (``Europe/Berlin``), or None."""
+    if "/" not in value or _IANA_TO_WINDOWS is None:
+        return None
+    lowered = value.lower()
+    windows_id = next((zone for name, zone in _IANA_TO_WINDOWS.items() if name.lower() == lowered), None)
+    if windows_id is None:
+        return None
+    return _BY_LOWER_NAME.get(windows_id.lower()) or next(
+        (name for name, target in STANDARD_NAMES.items() if target == windows_id and name in _BY_LOWER_NAME.values()), None)
 
 
 def canonical_time_zone(value, field):
-    """The canonical spelling of a Windows time zone id, matched case-insensitively."""
-    zone = _BY_LOWER_NAME.get(str(value).strip().lower()) if value is not None else None
+    """The canonical spelling of a Windows time zone id, matched case-insensitively; an IANA zone name
+    (``Europe/Berlin``) becomes the Windows id Azure needs."""
+    text = str(value).strip() if value is not None else ""
+    zone = _BY_LOWER_NAME.get(text.lower()) or _from_iana(text)
     if zone is None:
+        hint = " ({0} to give IANA names)".format(_IANA_HINT) if "/" in text and _IANA_TO_WINDOWS is None else ""
         raise ValueError(
             "{0}: {1!r} is not a Windows time zone id Azure autoscale accepts, such as 'UTC', 'Pacific Standard Time' or "
-            "'W. Europe Standard Time' (the full list: az monitor autoscale profile list-timezones)".format(field, value))
+            "'W. Europe Standard Time', nor an IANA zone with one{2} (the full list: az monitor autoscale profile "
+            "list-timezones)".format(field, value, hint))
     return zone
