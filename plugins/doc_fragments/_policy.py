@@ -112,10 +112,12 @@ options:
   cooldown:
     description:
       - How long autoscale waits after this rule scaled before scaling again, from 1 minute to 1 week.
-      - Online deployments take many minutes to add instances; a scale-out cooldown shorter than 10 minutes draws a warning.
+      - The default, 15 minutes, is about the time a new Azure ML instance needs to be provisioned and pass its readiness
+        probe; a scale-out cooldown shorter than that draws the C(cooldown-shorter-than-provisioning) warning (the Azure
+        CLI's and the portal's 5 minutes let the engine add instances again before the last ones serve traffic).
       - A duration such as V(5m), V(1h), V(PT1H) or an integer of minutes.
     type: str
-    default: 5m
+    default: 15m
 """
 
     PROFILE = r"""
@@ -284,7 +286,7 @@ options:
         description: See O(mlops.autoscale.autoscale_rule#module:value).
       cooldown:
         type: str
-        default: 5m
+        default: 15m
         description: See O(mlops.autoscale.autoscale_rule#module:cooldown).
 """
 
@@ -460,7 +462,7 @@ options:
             description: See O(mlops.autoscale.autoscale_rule#module:value).
           cooldown:
             type: str
-            default: 5m
+            default: 15m
             description: See O(mlops.autoscale.autoscale_rule#module:cooldown).
 """
 

@@ -51,8 +51,9 @@ options:
   strict:
     description:
       - Whether policy lints (a rule whose direction contradicts its operator, thresholds that flap, cooldowns shorter than
-        provisioning time, a scale-in rule without a scale-out rule, ...) fail the task before any write instead of
-        drawing warnings.
+        provisioning time, a scale-in rule without a scale-out rule, an endpoint metric read without its deployment
+        dimension, e-mails to the retired classic administrators, ...) fail the task before any write instead of drawing
+        warnings. The failure lists every finding in C(lints), each with C(code), C(path), C(message) and C(fix).
     type: bool
     default: false
   write_verify_delay:

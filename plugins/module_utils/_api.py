@@ -31,6 +31,9 @@ def same_id(first, second):
     return id_key(first) == id_key(second)
 
 
+#: The api-version of Microsoft.Insights/autoscalesettings that azure-mgmt-monitor 7 speaks.
+API_VERSION = "2022-10-01"
+
 #: Cache namespaces (see AutoscaleSettings.find_by_target): the name of the setting of each target, and which run
 #: last listed each resource group. One small entry each, so every lookup and write costs the same at any fleet size.
 SETTING_NAMES = "setting-names"
@@ -67,19 +70,25 @@ class AutoscaleSettings:
         Listing a resource group also records the name of each target's setting (see find_by_target)."""
         if not resource_group:
             with azure_errors("list the autoscale settings of the subscription"):
-                return [item.serialize(keep_readonly=True) for item in self._operations.list_by_subscription()]
+                return self.session.list_raw(self._path(), API_VERSION)
         with self.session.cache.lock(SETTINGS_LISTED, self._group_key(resource_group)):
             return self._list_resource_group(resource_group)
 
     def _list_resource_group(self, resource_group):
         """List a resource group and record what it holds; the caller holds the group's lock."""
         with azure_errors("list the autoscale settings of resource group {0!r}".format(resource_group)):
-            found = [item.serialize(keep_readonly=True) for item in self._operations.list_by_resource_group(resource_group)]
+            found = self.session.list_raw(self._path(resource_group), API_VERSION)
         for setting in found:
             if _target_of(setting):
                 self._record(resource_group, _target_of(setting), setting["name"])
         self.session.cache.put(SETTINGS_LISTED, self._group_key(resource_group), {"run": self.session.run_id}, LOOKUP_TTL)
         return found
+
+    def _path(self, resource_group=None):
+        scope = "/subscriptions/{0}".format(self.session.subscription_id)
+        if resource_group:
+            scope += "/resourcegroups/{0}".format(resource_group)
+        return scope + "/providers/Microsoft.Insights/autoscalesettings"
 
     def _group_key(self, resource_group):
         return cache_key(self.session.cloud.resource_manager, self.session.subscription_id, resource_group.lower())

@@ -28,6 +28,7 @@ from ansible_collections.mlops.autoscale.plugins.module_utils._run import curren
 SDK_IMPORT_ERROR = None
 try:
     import requests
+    from azure.core.rest import HttpRequest
     from azure.identity import AzureCliCredential, ClientSecretCredential, ManagedIdentityCredential
     from azure.mgmt.monitor import MonitorManagementClient
 except ImportError:
@@ -301,6 +302,21 @@ class Session:
             self._monitor = MonitorManagementClient(self.credential, self.subscription_id, base_url=self.cloud.resource_manager,
                                                     **self._client_kwargs())
         return self._monitor
+
+    def list_raw(self, path, api_version):
+        """Every item of an ARM list operation at ``path``, page after page, as the service sent them (the SDK's
+        models would re-serialise them: durations, dates with offsets, fields they do not model), through the monitor
+        client's pipeline (its credential, retries and Retry-After)."""
+        client = self.monitor
+        send = getattr(client, "send_request", None) or client._send_request  # pylint: disable=protected-access
+        url, items = "{0}?api-version={1}".format(path, api_version), []
+        while url:
+            response = send(HttpRequest("GET", url))
+            response.raise_for_status()
+            page = response.json()
+            items.extend(page.get("value") or [])
+            url = page.get("nextLink")
+        return items
 
     def ml_client(self, resource_group, workspace, subscription_id=None):
         """An azure-ai-ml MLClient for a workspace (imported on first use: it is slow to import)."""

@@ -4,13 +4,21 @@
 
 # This module_utils is PRIVATE and should only be used by this collection. Breaking changes can occur any time.
 
-"""Semantic comparison of two vocabulary settings: what decides ``changed`` and fills ``diff``."""
+"""Semantic comparison of two vocabulary settings: what decides ``changed`` and fills ``diff``.
+
+Every difference is recorded under the path of what differs (``profiles.weekend.recurrence``,
+``profiles.default.rules[CpuUtilizationPercentage deployment Increase].threshold``), so that ``--diff`` shows the cause
+and only the cause.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from ansible_collections.mlops.autoscale.plugins.module_utils._model import (
+    DEPLOYMENT_METRICS, OPERATOR_SIGNS, id_key, mask_secrets, notification_key, render, rule_identity, rule_key, schedule_key,
+)
 
-from ansible_collections.mlops.autoscale.plugins.module_utils._model import END_PROFILE_DIFFERS, id_key, mask_secrets, render, rule_key
+RULE_FIELDS = ("statistic", "time_grain", "time_window", "time_aggregation", "operator", "threshold", "divide_per_instance", "type",
+               "value", "cooldown")
 
 
 class DifferenceTracker:
@@ -36,18 +44,48 @@ class DifferenceTracker:
         return {item["path"]: item["after"] for item in self.differences}
 
 
-def _notification_key(block):
-    if block is None:
-        return None
-    webhooks = Counter((webhook["service_uri"], tuple(sorted(webhook["properties"].items()))) for webhook in block["webhooks"])
-    return (block["send_to_subscription_administrator"], block["send_to_subscription_co_administrators"],
-            sorted(email.lower() for email in block["custom_emails"]), webhooks)
+def _rule_label(rule):
+    """``[CpuUtilizationPercentage > 70 Increase]``, with the metric resource, namespace and dimensions when they are not the usual."""
+    parts = [rule["metric_name"], OPERATOR_SIGNS.get(rule["operator"], rule["operator"]), "{0:g}".format(float(rule["threshold"])), rule["direction"]]
+    if rule["metric_resource"] not in ("deployment", "endpoint"):
+        parts.append("on " + rule["metric_resource_uri"])
+    elif rule["metric_resource"] == "endpoint" and rule["metric_name"] in DEPLOYMENT_METRICS:
+        parts.append("on endpoint")
+    if rule["metric_namespace"]:
+        parts.append("namespace " + rule["metric_namespace"])
+    parts.extend("where {0} {1} {2}".format(item["name"], "==" if item["operator"] == "Equals" else "!=", "|".join(item["values"]))
+                 for item in rule["dimensions"])
+    return "[{0}]".format(" ".join(parts))
 
 
-def _schedule_key(schedule):
-    if not schedule:
-        return None
-    return dict(schedule, time_zone=(schedule.get("time_zone") or "").lower(), days=sorted(schedule.get("days") or []))
+def _unmatched(rules, others):
+    """The rules of ``rules`` that ``others`` does not hold (as many times as they are missing)."""
+    remaining = [rule_key(rule) for rule in others]
+    result = []
+    for rule in rules:
+        key = rule_key(rule)
+        if key in remaining:
+            remaining.remove(key)
+        else:
+            result.append(rule)
+    return result
+
+
+def _compare_rules(tracker, path, before, after):
+    removed, added = _unmatched(before, after), _unmatched(after, before)
+    for old in list(removed):
+        new = next((rule for rule in added if rule_identity(rule) == rule_identity(old)), None)
+        if new is None:
+            continue
+        removed.remove(old)
+        added.remove(new)
+        for field in RULE_FIELDS:
+            if old[field] != new[field]:
+                tracker.add("{0}.rules{1}.{2}".format(path, _rule_label(new), field), old[field], new[field])
+    for rule in removed:
+        tracker.add("{0}.rules{1}".format(path, _rule_label(rule)), rule, None)
+    for rule in added:
+        tracker.add("{0}.rules{1}".format(path, _rule_label(rule)), None, rule)
 
 
 def _compare_profiles(tracker, before, after):
@@ -58,19 +96,16 @@ def _compare_profiles(tracker, before, after):
         path = "profiles.{0}".format(name)
         old, new = before_by_name.get(name), after_by_name.get(name)
         if old is None or new is None:
-            tracker.add(path, old and render({"profiles": [old]})["profiles"][0], new and render({"profiles": [new]})["profiles"][0])
+            tracker.add(path, render({"profiles": [old]})["profiles"][0] if old else None,
+                        render({"profiles": [new]})["profiles"][0] if new else None)
             continue
         for key in ("minimum", "maximum", "default"):
             if old["capacity"][key] != new["capacity"][key]:
                 tracker.add("{0}.capacity.{1}".format(path, key), old["capacity"][key], new["capacity"][key])
         for key in ("recurrence", "fixed_date"):
-            if _schedule_key(old.get(key)) != _schedule_key(new.get(key)):
+            if schedule_key(old.get(key)) != schedule_key(new.get(key)):
                 tracker.add("{0}.{1}".format(path, key), old.get(key), new.get(key))
-        if old.get(END_PROFILE_DIFFERS) != new.get(END_PROFILE_DIFFERS):
-            tracker.add(path + ".end_profile", "differs from the default profile" if old.get(END_PROFILE_DIFFERS) else "in sync",
-                        "differs from the default profile" if new.get(END_PROFILE_DIFFERS) else "in sync")
-        if Counter(map(rule_key, old["rules"])) != Counter(map(rule_key, new["rules"])):
-            tracker.add(path + ".rules", old["rules"], new["rules"])
+        _compare_rules(tracker, path, old["rules"], new["rules"])
 
 
 def compare(before, after):
@@ -90,7 +125,7 @@ def compare(before, after):
     for path, key in scalars:
         if key(before) != key(after):
             tracker.add(path, before.get(path), after.get(path))
-    if _notification_key(before.get("notifications")) != _notification_key(after.get("notifications")):
+    if notification_key(before.get("notifications")) != notification_key(after.get("notifications")):
         tracker.add("notifications", mask_secrets(before)["notifications"], mask_secrets(after)["notifications"])
     _compare_profiles(tracker, before["profiles"], after["profiles"])
     return tracker

@@ -40,6 +40,11 @@ CODE_HINTS = {
         "ran, run the task again: it finds and adopts that setting."
     ),
     "missingsubscriptionregistration": "Register the Microsoft.Insights resource provider in the subscription.",
+    "sendemailstoadmincoadminsnotsupported": (
+        "Azure retired the classic subscription administrators: set notifications.send_to_subscription_administrator and "
+        "send_to_subscription_co_administrators to false (a setting made before 2024-04-03 may still have them: give "
+        "notifications explicitly), and list the people in custom_emails or call a webhook."
+    ),
 }
 
 STATUS_HINTS = {

@@ -76,11 +76,12 @@ class WriteManager:
         return _model.new_setting(name, self._location(target), target.ids.deployment_id, target.resource_group)
 
     def _check_lints(self, want):
-        for lint in lint_setting(want):
-            text = "{0}: {1} {2}".format(lint["path"], lint["message"], lint["fix"])
-            if self.params["strict"]:
-                self.module.fail_json(msg="Policy lint {0} (strict: true): {1}".format(lint["code"], text), lint=lint)
-            self.module.warn("Policy lint {0}: {1}".format(lint["code"], text))
+        lints = lint_setting(want)
+        texts = ["Policy lint {0}: {1}: {2} {3}".format(lint["code"], lint["path"], lint["message"], lint["fix"]) for lint in lints]
+        if lints and self.params["strict"]:
+            self.module.fail_json(msg="strict: true refuses this policy; nothing was written. " + " ".join(texts), lint=lints[0], lints=lints)
+        for text in texts:
+            self.module.warn(text)
 
     def _desired_or_fail(self, have, target):
         """``desired`` checked against the service limits; bad input fails here, before any write."""
@@ -106,21 +107,21 @@ class WriteManager:
         # listing is not enough: it is confirmed by a listing of this moment.
         raw = self._find(target, trust_run_listing=not (self.params["state"] == "absent" or self.missing_setting_error))
         have, want = self._plan(raw, target)
-        changed = compare(have, want).has_differences()
+        differences = compare(have, want)
         after = want
-        if changed and not self.module.check_mode:
-            changed, have, after = self._write_or_adopt(raw, have, want, target)
-        result = {"changed": changed, "autoscale_setting": _model.render(after) if after else None}
+        if differences.has_differences() and not self.module.check_mode:
+            differences, after = self._write_or_adopt(raw, have, want, target)
+        result = {"changed": differences.has_differences(), "autoscale_setting": _model.render(after) if after else None}
         if self.module.diff_mode:
-            result["diff"] = {"before": _model.render(have) if have else {}, "after": _model.render(after) if after else {}}
+            result["diff"] = {"before": differences.get_before(), "after": differences.get_after()}
         return result
 
     def _write_or_adopt(self, raw, have, want, target):
         """Write. When Azure refuses a new setting because one already targets the deployment (409: another writer
         created it after this run listed the resource group), adopt that one, as the next run would.
-        Returns (changed, have, after)."""
+        Returns (the differences written, the setting after)."""
         try:
-            return True, have, self._write_and_verify(raw, want, target)
+            return compare(have, want), self._write_and_verify(raw, want, target)
         except AutoscaleError as error:
             adopted = self._find(target, trust_run_listing=False) if raw is None and error.status == 409 else None
             if adopted is None:
@@ -128,8 +129,8 @@ class WriteManager:
         self.module.warn("Autoscale setting {0!r} was created for the deployment by another writer during this run; the "
                          "task adopts it.".format(adopted["name"]))
         have, want = self._plan(adopted, target)
-        changed = compare(have, want).has_differences()
-        return changed, have, (self._write_and_verify(adopted, want, target) if changed else want)
+        differences = compare(have, want)
+        return differences, (self._write_and_verify(adopted, want, target) if differences.has_differences() else want)
 
     def _find(self, target, trust_run_listing=True):
         return self.settings.find_by_target(target.resource_group, target.ids.deployment_id,
@@ -137,7 +138,11 @@ class WriteManager:
 
     def _plan(self, raw, target):
         """(have, want) in the canonical vocabulary; fails before any write on bad input or a missing setting."""
-        have = _model.normalise_setting(raw) if raw else None
+        try:
+            have = _model.normalise_setting(raw) if raw else None
+        except ValueError as error:
+            self.module.fail_json(msg="{0}; nothing was written. Fix the setting in Azure (or delete it) and run the task "
+                                      "again.".format(error))
         if have is None and self.missing_setting_error and self.params["state"] == "present":
             self.module.fail_json(msg=self.missing_setting_error.format(target=target.ids.deployment_id))
         want = self._desired_or_fail(have, target)

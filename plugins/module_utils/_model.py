@@ -15,6 +15,7 @@ import copy
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, iso_duration, parse_duration
@@ -31,6 +32,10 @@ ENDPOINT_METRICS = (
     "RequestLatency", "RequestLatency_P50", "RequestLatency_P90", "RequestLatency_P95", "RequestLatency_P99", "RequestsPerMinute",
     "ConnectionsActive", "NetworkBytes", "NewConnectionsPerSecond", "DataCollectionErrorsPerMinute", "DataCollectionEventsPerMinute",
 )
+# Endpoint metrics with a ``deployment`` dimension (Microsoft Learn, "Supported metrics for
+# Microsoft.MachineLearningServices/workspaces/onlineEndpoints"): read without it, they count every deployment's traffic.
+ENDPOINT_METRICS_WITH_DEPLOYMENT_DIMENSION = ("RequestLatency", "RequestLatency_P50", "RequestLatency_P90", "RequestLatency_P95",
+                                              "RequestLatency_P99", "RequestsPerMinute")
 METRICS_BY_RESOURCE_TYPE = {ML_DEPLOYMENT_NAMESPACE.lower(): DEPLOYMENT_METRICS, ML_ENDPOINT_NAMESPACE.lower(): ENDPOINT_METRICS}
 
 STATISTICS = ("Average", "Min", "Max", "Sum", "Count")
@@ -40,13 +45,15 @@ DIRECTIONS = ("Increase", "Decrease", "None")
 SCALE_TYPES = ("ChangeCount", "PercentChangeCount", "ExactCount", "ServiceAllowedNextValue")
 DIMENSION_OPERATORS = ("Equals", "NotEquals")
 SCALE_MODES = ("Disabled", "ForecastOnly", "Enabled")
+OPERATOR_SIGNS = {"GreaterThan": ">", "GreaterThanOrEqual": ">=", "LessThan": "<", "LessThanOrEqual": "<=", "Equals": "==",
+                  "NotEquals": "!="}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 MAX_PROFILES = 20
 MAX_RULES = 10
 MAX_CAPACITY = 1000
 MIN_ML_CAPACITY = 1
-MAX_TAGS = 15
+MAX_TAGS = 50  # Azure Resource Manager's limit per resource (the REST spec's description still says 15)
 MAX_TAG_KEY = 128
 MAX_TAG_VALUE = 256
 TIME_GRAIN_RANGE = (60, 12 * 3600)
@@ -55,7 +62,6 @@ COOLDOWN_RANGE = (60, 7 * 86400)
 
 REDACTED = "VALUE_REDACTED"
 SECRET_QUERY_PARAMETERS = frozenset(("sig", "code", "token", "key", "secret", "signature", "apikey"))
-END_PROFILE_DIFFERS = "_end_profile_differs"
 
 DEPLOYMENT_ID = re.compile(
     r"^/subscriptions/(?P<subscription_id>[^/]+)/resourcegroups/(?P<resource_group>[^/]+)/providers/"
@@ -221,6 +227,33 @@ def _days(values, field):
     return [day for day in WEEKDAYS if day in chosen]
 
 
+def _get(mapping, key, default=None):
+    """A JSON property as Azure reads it: by name, case-insensitively (the portal's JSON view shows ``Dimensions``)."""
+    if not isinstance(mapping, dict):
+        return default
+    if key in mapping:
+        return mapping[key]
+    lowered = key.lower()
+    return next((value for name, value in mapping.items() if name.lower() == lowered), default)
+
+
+def _drop(mapping, key, keep=None):
+    """Remove a JSON property in any letter case (but ``keep``)."""
+    for name in [name for name in mapping if name.lower() == key.lower() and name != keep]:
+        del mapping[name]
+
+
+def _set(mapping, key, value):
+    """Set a JSON property, dropping spellings of it in another letter case."""
+    _drop(mapping, key, keep=key)
+    mapping[key] = value
+
+
+def _as_read(value, allowed):
+    """An enum value in Azure's spelling when it is one (Azure reads enums case-insensitively), else as it is."""
+    return next((candidate for candidate in allowed if isinstance(value, str) and value.lower() == candidate.lower()), value)
+
+
 def _time_zone_as_read(value):
     try:
         return canonical_time_zone(value, "timeZone")
@@ -272,28 +305,29 @@ def _dimensions(values, field):
 
 
 def _rule_from_wire(raw, target, field):
-    trigger = raw.get("metricTrigger") or {}
-    action = raw.get("scaleAction") or {}
-    uri = trigger.get("metricResourceUri") or ""
-    dimensions = [{"name": item.get("DimensionName"), "operator": item.get("Operator"), "values": item.get("Values")}
-                  for item in trigger.get("dimensions") or []]
+    trigger = _get(raw, "metricTrigger") or {}
+    action = _get(raw, "scaleAction") or {}
+    uri = _get(trigger, "metricResourceUri") or ""
+    dimensions = [{"name": _get(item, "DimensionName"), "operator": _as_read(_get(item, "Operator"), DIMENSION_OPERATORS),
+                   "values": _get(item, "Values")} for item in _get(trigger, "dimensions") or []]
+    value = _get(action, "value")
     return {
-        "metric_name": _canonical_metric_name(trigger.get("metricName") or "", uri),
+        "metric_name": _canonical_metric_name(_get(trigger, "metricName") or "", uri),
         "metric_resource": metric_resource_role(uri, target),
         "metric_resource_uri": uri,
-        "metric_namespace": _canonical_namespace(trigger.get("metricNamespace"), uri),
-        "statistic": trigger.get("statistic"),
-        "time_grain": format_duration(parse_duration(trigger.get("timeGrain"), field + ".metricTrigger.timeGrain")),
-        "time_window": format_duration(parse_duration(trigger.get("timeWindow"), field + ".metricTrigger.timeWindow")),
-        "time_aggregation": trigger.get("timeAggregation"),
-        "operator": trigger.get("operator"),
-        "threshold": _number(trigger.get("threshold"), field + ".metricTrigger.threshold"),
+        "metric_namespace": _canonical_namespace(_get(trigger, "metricNamespace"), uri),
+        "statistic": _as_read(_get(trigger, "statistic"), STATISTICS),
+        "time_grain": format_duration(parse_duration(_get(trigger, "timeGrain"), field + ".metricTrigger.timeGrain")),
+        "time_window": format_duration(parse_duration(_get(trigger, "timeWindow"), field + ".metricTrigger.timeWindow")),
+        "time_aggregation": _as_read(_get(trigger, "timeAggregation"), TIME_AGGREGATIONS),
+        "operator": _as_read(_get(trigger, "operator"), OPERATORS),
+        "threshold": _number(_get(trigger, "threshold"), field + ".metricTrigger.threshold"),
         "dimensions": _dimensions(dimensions, field + ".metricTrigger.dimensions"),
-        "divide_per_instance": bool(trigger.get("dividePerInstance")),
-        "direction": action.get("direction"),
-        "type": action.get("type"),
-        "value": _integer(action.get("value", 1), field + ".scaleAction.value"),
-        "cooldown": format_duration(parse_duration(action.get("cooldown"), field + ".scaleAction.cooldown")),
+        "divide_per_instance": bool(_get(trigger, "dividePerInstance")),
+        "direction": _as_read(_get(action, "direction"), DIRECTIONS),
+        "type": _as_read(_get(action, "type"), SCALE_TYPES),
+        "value": _integer(1 if value is None else value, field + ".scaleAction.value"),  # the spec's default
+        "cooldown": format_duration(parse_duration(_get(action, "cooldown"), field + ".scaleAction.cooldown")),
     }
 
 
@@ -339,7 +373,7 @@ def build_rule(params, target, field, partial=False):
         "type": scale_type,
         "value": _integer(1 if params.get("value") is None else params["value"], field + ".value", 1,
                           MAX_CAPACITY if scale_type == "ExactCount" else None),
-        "cooldown": _duration(params.get("cooldown"), "5m", COOLDOWN_RANGE, field + ".cooldown"),
+        "cooldown": _duration(params.get("cooldown"), "15m", COOLDOWN_RANGE, field + ".cooldown"),
     }
 
 
@@ -397,16 +431,14 @@ def _check_capacity(capacity, field, floor):
 
 
 def _check_fixed_date(fixed, field):
-    if fixed["end"] <= fixed["start"]:
-        raise ValueError("{0}.end: {1} must be later than start {2}".format(field, fixed["end"], fixed["start"]))
+    if fixed["end"] < fixed["start"]:
+        raise ValueError("{0}.end: {1} must not be earlier than start {2}".format(field, fixed["end"], fixed["start"]))
     return fixed
 
 
 def build_profile(params, target, field):
     """A vocabulary profile from module options; ``rules: None`` means the task leaves the rules alone."""
     name = str(_required(params, "name", field))
-    if parse_end_profile_name(name) is not None:
-        raise ValueError("{0}.name: {1!r} is an end profile's JSON name; give the recurring profile recurrence.end instead".format(field, name))
     if params.get("capacity") is None:
         raise ValueError("{0}.capacity: required (minimum, maximum, default)".format(field))
     recurrence, fixed_date = params.get("recurrence"), params.get("fixed_date")
@@ -427,7 +459,7 @@ def build_profile(params, target, field):
     if fixed_date:
         where = field + ".fixed_date"
         profile["fixed_date"] = _check_fixed_date({
-            "time_zone": canonical_time_zone(_required(fixed_date, "time_zone", where), where + ".time_zone"),
+            "time_zone": canonical_time_zone(fixed_date.get("time_zone") or "UTC", where + ".time_zone"),
             "start": _datetime(_required(fixed_date, "start", where), where + ".start"),
             "end": _datetime(_required(fixed_date, "end", where), where + ".end"),
         }, where)
@@ -440,58 +472,97 @@ def build_profile(params, target, field):
 
 
 def _profile_from_wire(raw, target, field):
-    capacity = raw.get("capacity") or {}
-    limits = {key: _integer(capacity.get(key), "{0}.capacity.{1}".format(field, key)) for key in ("minimum", "maximum", "default")}
-    profile = {"name": raw.get("name"), "capacity": limits}
-    fixed, recurrence = raw.get("fixedDate"), raw.get("recurrence")
+    capacity = _get(raw, "capacity") or {}
+    limits = {key: _integer(_get(capacity, key), "{0}.capacity.{1}".format(field, key)) for key in ("minimum", "maximum", "default")}
+    profile = {"name": _get(raw, "name"), "capacity": limits}
+    fixed, recurrence = _get(raw, "fixedDate"), _get(raw, "recurrence")
     if fixed:
-        profile["fixed_date"] = {"time_zone": _time_zone_as_read(fixed.get("timeZone")),
-                                 "start": _datetime(fixed.get("start"), field + ".fixedDate.start"),
-                                 "end": _datetime(fixed.get("end"), field + ".fixedDate.end")}
+        profile["fixed_date"] = {"time_zone": _time_zone_as_read(_get(fixed, "timeZone") or "UTC"),
+                                 "start": _datetime(_get(fixed, "start"), field + ".fixedDate.start"),
+                                 "end": _datetime(_get(fixed, "end"), field + ".fixedDate.end")}
     elif recurrence:
-        schedule = recurrence.get("schedule") or {}
-        hours, minutes = schedule.get("hours") or [0], schedule.get("minutes") or [0]
-        profile["recurrence"] = {"days": _days(schedule.get("days"), field + ".recurrence.schedule.days"),
-                                 "time_zone": _time_zone_as_read(schedule.get("timeZone")),
+        schedule = _get(recurrence, "schedule") or {}
+        hours, minutes = _get(schedule, "hours") or [0], _get(schedule, "minutes") or [0]
+        profile["recurrence"] = {"days": _days(_get(schedule, "days"), field + ".recurrence.schedule.days"),
+                                 "time_zone": _time_zone_as_read(_get(schedule, "timeZone")),
                                  "start": "{0:02d}:{1:02d}".format(int(hours[0]), int(minutes[0]))}
-    profile["rules"] = [_rule_from_wire(rule, target, "{0}.rules[{1}]".format(field, index)) for index, rule in enumerate(raw.get("rules") or [])]
+    profile["rules"] = [_rule_from_wire(rule, target, "{0}.rules[{1}]".format(field, index))
+                        for index, rule in enumerate(_get(raw, "rules") or [])]
     return profile
 
 
-def _end_profile(recurring, default):
-    """The end profile the portal/CLI would write for a recurring profile with an end."""
+def end_profile_for(recurring, default, name=None):
+    """The end profile the portal and the CLI write for a recurring profile with an end: a copy of the default
+    profile, recurring on the same days from the end time (named ``name``, or the portal's JSON name)."""
     recurrence = recurring["recurrence"]
-    return {"name": end_profile_name(default["name"], recurring["name"]), "capacity": dict(default["capacity"]),
+    return {"name": name or end_profile_name(default["name"], recurring["name"]), "capacity": dict(default["capacity"]),
             "recurrence": {"days": list(recurrence["days"]), "time_zone": recurrence["time_zone"], "start": recurrence["end"]},
             "rules": copy.deepcopy(default["rules"])}
 
 
-def _same_profile(first, second):
-    return (first["name"] == second["name"] and first["capacity"] == second["capacity"] and first.get("recurrence") == second.get("recurrence")
-            and sorted(map(rule_key, first["rules"]), key=repr) == sorted(map(rule_key, second["rules"]), key=repr))
+def same_rules(first, second):
+    """Whether two rule lists hold the same rules (order does not matter to Azure)."""
+    return Counter(map(rule_key, first)) == Counter(map(rule_key, second))
 
 
-def _fold_end_profiles(profiles):
-    """Fold each portal/CLI end profile into ``recurrence.end`` of its recurring profile; mark ones that drifted."""
-    defaults = [profile for profile in profiles if is_default_profile(profile)]
-    recurring = {profile["name"]: profile for profile in profiles if profile.get("recurrence") and parse_end_profile_name(profile["name"]) is None}
+def schedule_key(schedule):
+    if not schedule:
+        return None
+    return dict(schedule, time_zone=(schedule.get("time_zone") or "").lower(), days=sorted(schedule.get("days") or []))
+
+
+def same_profile_content(first, second):
+    """Capacity, schedule and rules equal (names aside; a recurrence's vocabulary-only ``end`` aside)."""
+    def schedule(profile, key):
+        value = dict(profile.get(key) or {})
+        value.pop("end", None)
+        return schedule_key(value)
+    return (first["capacity"] == second["capacity"] and all(schedule(first, key) == schedule(second, key) for key in ("recurrence", "fixed_date"))
+            and same_rules(first["rules"], second["rules"]))
+
+
+def end_profiles_of(profiles):
+    """{recurring profile name: [its end profiles]}: profiles whose name is the JSON name of an end profile."""
     ends = {}
     for profile in profiles:
         names = parse_end_profile_name(profile["name"])
-        if names and profile.get("recurrence") and names[1] in recurring:
+        if names and profile.get("recurrence"):
             ends.setdefault(names[1], []).append(profile)
-    folded = set()
-    for recurring_name, candidates in ends.items():
-        if len(candidates) != 1 or not defaults:
+    return ends
+
+
+def _foldable_end(end, owner, by_name):
+    default = by_name.get(parse_end_profile_name(end["name"])[0])
+    if (default is None or not is_default_profile(default) or not owner.get("recurrence") or owner["recurrence"].get("end")
+            or parse_end_profile_name(owner["name"]) or end["recurrence"]["start"] == owner["recurrence"]["start"]):
+        return False
+    expected = end_profile_for(dict(owner, recurrence=dict(owner["recurrence"], end=end["recurrence"]["start"])), default)
+    return same_profile_content(end, expected)
+
+
+def fold_end_profiles(profiles):
+    """``profiles`` with each end profile folded into ``recurrence.end`` of the profile it ends, where that loses nothing.
+
+    An end profile folds when it is the only one of an existing recurring profile, recurs on the same days in the same
+    time zone, and is a copy of the default profile its JSON name names. Any other (one the Azure CLI left behind when
+    rules were added to the default profile later, one of a setting without a default profile) stays a profile of its
+    own, as Azure has it.
+    """
+    by_name = {profile["name"]: profile for profile in profiles}
+    ends = {}
+    for owner_name, candidates in end_profiles_of(profiles).items():
+        owner = by_name.get(owner_name)
+        if len(candidates) == 1 and owner is not None and _foldable_end(candidates[0], owner, by_name):
+            ends[owner_name] = candidates[0]
+    folded = {id(end) for end in ends.values()}
+    result = []
+    for profile in profiles:
+        if id(profile) in folded:
             continue
-        end = candidates[0]
-        owner = recurring[recurring_name]
-        owner["recurrence"]["end"] = end["recurrence"]["start"]
-        default = next((profile for profile in defaults if profile["name"] == parse_end_profile_name(end["name"])[0]), defaults[0])
-        if not _same_profile(end, _end_profile(owner, default)):
-            owner[END_PROFILE_DIFFERS] = True
-        folded.add(id(end))
-    return [profile for profile in profiles if id(profile) not in folded]
+        if profile["name"] in ends:
+            profile = dict(profile, recurrence=dict(profile["recurrence"], end=ends[profile["name"]]["recurrence"]["start"]))
+        result.append(profile)
+    return result
 
 
 def find_profile(setting, name):
@@ -536,8 +607,8 @@ def build_notifications(params, field):
     for index, webhook in enumerate(params.get("webhooks") or []):
         where = "{0}.webhooks[{1}]".format(field, index)
         uri = str(_required(webhook, "service_uri", where)).strip()
-        if not re.match(r"^https://[^/?#\s]+", uri, re.IGNORECASE):
-            raise ValueError("{0}.service_uri: {1!r} is not an https:// URL".format(where, mask_uri(uri)))
+        if not re.match(r"^https?://[^/?#\s]+", uri, re.IGNORECASE):
+            raise ValueError("{0}.service_uri: {1!r} is not an https:// (or http://) URL".format(where, mask_uri(uri)))
         webhooks.append({"service_uri": uri, "properties": _string_map(webhook.get("properties") or {}, where + ".properties")})
     return _notification(params.get("send_to_subscription_administrator"), params.get("send_to_subscription_co_administrators"), emails, webhooks)
 
@@ -547,10 +618,20 @@ def _notifications_from_wire(raw_notifications):
     if not raw_notifications:
         return None
     first = raw_notifications[0]
-    email = first.get("email") or {}
-    webhooks = [{"service_uri": item.get("serviceUri"), "properties": dict(item.get("properties") or {})} for item in first.get("webhooks") or []]
-    return _notification(email.get("sendToSubscriptionAdministrator"), email.get("sendToSubscriptionCoAdministrators"),
-                         email.get("customEmails") or [], webhooks)
+    email = _get(first, "email") or {}
+    webhooks = [{"service_uri": _get(item, "serviceUri"), "properties": dict(_get(item, "properties") or {})}
+                for item in _get(first, "webhooks") or []]
+    return _notification(_get(email, "sendToSubscriptionAdministrator"), _get(email, "sendToSubscriptionCoAdministrators"),
+                         _get(email, "customEmails") or [], webhooks)
+
+
+def notification_key(block):
+    """What makes two notification blocks the same (e-mails case-insensitive, webhooks as a multiset); None for none."""
+    if block is None:
+        return None
+    webhooks = Counter((webhook["service_uri"], tuple(sorted(webhook["properties"].items()))) for webhook in block["webhooks"])
+    return (block["send_to_subscription_administrator"], block["send_to_subscription_co_administrators"],
+            sorted(email.lower() for email in block["custom_emails"]), webhooks)
 
 
 def mask_uri(uri):
@@ -614,37 +695,42 @@ def new_setting(name, location, target_id, resource_group=None):
 def _predictive_from_wire(policy):
     if not policy:
         return None
-    look_ahead = policy.get("scaleLookAheadTime")
-    return {"scale_mode": policy.get("scaleMode"),
+    look_ahead = _get(policy, "scaleLookAheadTime")
+    return {"scale_mode": _as_read(_get(policy, "scaleMode"), SCALE_MODES),
             "scale_look_ahead_time": format_duration(parse_duration(look_ahead, "predictiveAutoscalePolicy.scaleLookAheadTime")) if look_ahead else None}
 
 
 def normalise_setting(raw):
-    """The vocabulary form of a setting in ARM wire format (None stays None)."""
+    """The vocabulary form of a setting in ARM wire format (None stays None).
+
+    A body this vocabulary cannot express raises ValueError naming the setting and the field.
+    """
     if raw is None:
         return None
-    properties = raw.get("properties") or {}
-    target_id = properties.get("targetResourceUri") or ""
-    setting = _setting(raw.get("id"), raw.get("name") or properties.get("name"), resource_group_of(raw.get("id")),
+    try:
+        return _normalised(raw)
+    except ValueError as error:
+        raise ValueError("autoscale setting {0!r} cannot be read: {1}".format(raw.get("name") or raw.get("id"), error)) from error
+
+
+def _normalised(raw):
+    properties = _get(raw, "properties") or {}
+    target_id = _get(properties, "targetResourceUri") or ""
+    setting = _setting(raw.get("id"), raw.get("name") or _get(properties, "name"), resource_group_of(raw.get("id")),
                        raw.get("location"), target_id)
     target = _target_ids_or_none(target_id)
     setting.update({
-        "enabled": bool(properties.get("enabled", False)),
+        "enabled": bool(_get(properties, "enabled", False)),  # false when absent: the 2022-10-01 spec's default
         "tags": dict(raw.get("tags") or {}),
-        "notifications": _notifications_from_wire(properties.get("notifications")),
-        "predictive_policy": _predictive_from_wire(properties.get("predictiveAutoscalePolicy")),
-        "profiles": _fold_end_profiles([_profile_from_wire(profile, target, "profiles[{0}]".format(index))
-                                        for index, profile in enumerate(properties.get("profiles") or [])]),
+        "notifications": _notifications_from_wire(_get(properties, "notifications")),
+        "predictive_policy": _predictive_from_wire(_get(properties, "predictiveAutoscalePolicy")),
+        "profiles": fold_end_profiles([_profile_from_wire(profile, target, "profiles[{0}]".format(index))
+                                       for index, profile in enumerate(_get(properties, "profiles") or [])]),
     })
     return setting
 
 
-def _fresh(setting):
-    """A deep copy without drift markers: what a write would produce."""
-    result = copy.deepcopy(setting)
-    for profile in result["profiles"]:
-        profile.pop(END_PROFILE_DIFFERS, None)
-    return result
+_fresh = copy.deepcopy
 
 
 def _profile_label(profile):
@@ -664,6 +750,7 @@ def validate_setting(setting):
     if duplicates:
         raise ValueError("profiles: profile names must be unique; repeated: {0}".format(", ".join(duplicates)))
     has_default = any(is_default_profile(profile) for profile in profiles)
+    ends = end_profiles_of(profiles)
     floor = MIN_ML_CAPACITY if setting.get("target") else 0
     for profile in profiles:
         where = _profile_label(profile)
@@ -677,8 +764,13 @@ def validate_setting(setting):
                                  "allowed: 1 to {3}".format(where, index, rule["value"], spread))
         if profile.get("fixed_date"):
             _check_fixed_date(profile["fixed_date"], where + ".fixed_date")
-        if (profile.get("recurrence") or {}).get("end") and not has_default:
-            raise ValueError("{0}.recurrence.end: needs a default profile (without recurrence or fixed_date) for the end profile to restore".format(where))
+        if (profile.get("recurrence") or {}).get("end"):
+            if not has_default:
+                raise ValueError("{0}.recurrence.end: needs a default profile (without recurrence or fixed_date) for the end profile to "
+                                 "restore".format(where))
+            if profile["name"] in ends:
+                raise ValueError("{0}.recurrence.end: profile {1!r} ends it already; give either recurrence.end or that end "
+                                 "profile".format(where, ends[profile["name"]][0]["name"]))
     tags = setting.get("tags") or {}
     if len(tags) > MAX_TAGS:
         raise ValueError("tags: {0} tags exceed Azure's limit of {1}".format(len(tags), MAX_TAGS))
@@ -744,6 +836,14 @@ def _require_setting(setting, state):
         raise ValueError("state: {0!r} is not one of present, absent".format(state))
 
 
+def _settled(profiles, declared=()):
+    """Profiles after a merge: end profiles a ``recurrence.end`` now stands for are dropped (unless the task declared them:
+    then validation names the conflict), and end profiles that are copies again fold."""
+    ending = {profile["name"] for profile in profiles if (profile.get("recurrence") or {}).get("end")}
+    superseded = {id(end) for name, ends in end_profiles_of(profiles).items() if name in ending for end in ends if end["name"] not in declared}
+    return fold_end_profiles([profile for profile in profiles if id(profile) not in superseded])
+
+
 def apply_rule(setting, profile_name, rule, state):
     """Add, update in place (by rule identity) or remove one rule of a profile (None = the default profile)."""
     _require_setting(setting, state)
@@ -753,6 +853,7 @@ def apply_rule(setting, profile_name, rule, state):
     profile = find_profile(result, profile_name)
     where = "{0}.rules".format(_profile_label(profile))
     profile["rules"] = (_merge_rule if state == "present" else _remove_rule)(profile["rules"], rule, where)
+    result["profiles"] = _settled(result["profiles"])
     validate_setting(result)
     return result
 
@@ -773,6 +874,7 @@ def apply_profile(setting, profile, state, purge_rules=True, rules_given=True):
         profiles.append(_merge_profile(None, profile, purge_rules, rules_given))
     else:
         profiles[index] = _merge_profile(profiles[index], profile, purge_rules, rules_given)
+    result["profiles"] = _settled(profiles, {profile["name"]})
     validate_setting(result)
     return result
 
@@ -816,87 +918,136 @@ def apply_setting(setting, *, enabled=None, notifications=UNSET, tags=None, purg
             by_name = {profile["name"]: profile for profile in merged}
             merged = [by_name.get(profile["name"], profile) for profile in result["profiles"]] + [
                 profile for profile in merged if profile["name"] not in existing]
-        result["profiles"] = merged
+        result["profiles"] = _settled(merged, {profile["name"] for profile in profiles})
     validate_setting(result)
     return result
 
 
 # ---------------------------------------------------------------- wire
+#
+# A write sends the whole resource, built on the body read: what the task does not change stays as its producer wrote
+# it (field order, letter case, number and date formats, fields this collection does not model), so that a write here
+# shows up as no difference in Terraform, Bicep or the portal for the parts it did not touch.
 
 def _rule_to_wire(rule, raw_rules):
     parsed = [(raw, _rule_from_wire(raw, None, "rule")) for raw in raw_rules]
-    base = next((raw for raw, known in parsed if rule_key(known) == rule_key(rule)), None) or next(
-        (raw for raw, known in parsed if rule_identity(known) == rule_identity(rule)), None)
+    same = next((raw for raw, known in parsed if rule_key(known) == rule_key(rule)), None)
+    if same is not None:
+        return copy.deepcopy(same)
+    base = next((raw for raw, known in parsed if rule_identity(known) == rule_identity(rule)), None)
     wire = copy.deepcopy(base) if base else {}
-    trigger = wire.setdefault("metricTrigger", {})
-    trigger.update({
-        "metricName": rule["metric_name"],
-        "metricNamespace": rule["metric_namespace"] or resource_type_of(rule["metric_resource_uri"]) or "",
-        "metricResourceUri": rule["metric_resource_uri"],
-        "timeGrain": iso_duration(parse_duration(rule["time_grain"], "time_grain")),
-        "statistic": rule["statistic"],
-        "timeWindow": iso_duration(parse_duration(rule["time_window"], "time_window")),
-        "timeAggregation": rule["time_aggregation"],
-        "operator": rule["operator"],
-        "threshold": rule["threshold"],
-        "dimensions": [{"DimensionName": item["name"], "Operator": item["operator"], "Values": list(item["values"])} for item in rule["dimensions"]],
-        "dividePerInstance": rule["divide_per_instance"],
-    })
-    wire.setdefault("scaleAction", {}).update({
-        "direction": rule["direction"], "type": rule["type"], "value": str(rule["value"]),
-        "cooldown": iso_duration(parse_duration(rule["cooldown"], "cooldown")),
-    })
+    trigger = _get(wire, "metricTrigger") or {}
+    for key, value in (
+            ("metricName", rule["metric_name"]),
+            ("metricNamespace", rule["metric_namespace"] or resource_type_of(rule["metric_resource_uri"]) or ""),
+            ("metricResourceUri", rule["metric_resource_uri"]),
+            ("timeGrain", iso_duration(parse_duration(rule["time_grain"], "time_grain"))),
+            ("statistic", rule["statistic"]),
+            ("timeWindow", iso_duration(parse_duration(rule["time_window"], "time_window"))),
+            ("timeAggregation", rule["time_aggregation"]),
+            ("operator", rule["operator"]),
+            ("threshold", rule["threshold"]),
+            ("dimensions", [{"DimensionName": item["name"], "Operator": item["operator"], "Values": list(item["values"])}
+                            for item in rule["dimensions"]]),
+            ("dividePerInstance", rule["divide_per_instance"])):
+        _set(trigger, key, value)
+    action = _get(wire, "scaleAction") or {}
+    for key, value in (("direction", rule["direction"]), ("type", rule["type"]), ("value", str(rule["value"])),
+                       ("cooldown", iso_duration(parse_duration(rule["cooldown"], "cooldown")))):
+        _set(action, key, value)
+    _set(wire, "metricTrigger", trigger)
+    _set(wire, "scaleAction", action)
     return wire
+
+
+def _schedule_to_wire(profile, raw, known):
+    """(ARM key, value) of a profile's recurrence or fixed date; the one read when it means the same."""
+    if profile.get("recurrence"):
+        recurrence = profile["recurrence"]
+        if known and schedule_key(dict(known.get("recurrence") or {})) == schedule_key({k: v for k, v in recurrence.items() if k != "end"}):
+            return "recurrence", copy.deepcopy(_get(raw, "recurrence"))
+        hour, minute = recurrence["start"].split(":")
+        return "recurrence", {"frequency": "Week", "schedule": {"timeZone": recurrence["time_zone"], "days": list(recurrence["days"]),
+                                                                "hours": [int(hour)], "minutes": [int(minute)]}}
+    if profile.get("fixed_date"):
+        fixed = profile["fixed_date"]
+        if known and schedule_key(known.get("fixed_date")) == schedule_key(fixed):
+            return "fixedDate", copy.deepcopy(_get(raw, "fixedDate"))
+        return "fixedDate", {"timeZone": fixed["time_zone"], "start": fixed["start"], "end": fixed["end"]}
+    return None, None
 
 
 def _profile_to_wire(profile, raw):
+    known = _profile_from_wire(raw, None, "profile") if raw else None
+    if known and known["name"] == profile["name"] and same_profile_content(known, profile):
+        return copy.deepcopy(raw)
     wire = copy.deepcopy(raw) if raw else {}
-    for key in ("recurrence", "fixedDate"):
-        wire.pop(key, None)
-    wire["name"] = profile["name"]
-    wire["capacity"] = {key: str(profile["capacity"][key]) for key in ("minimum", "maximum", "default")}
-    raw_rules = (raw or {}).get("rules") or []
-    wire["rules"] = [_rule_to_wire(rule, raw_rules) for rule in profile["rules"]]
-    if profile.get("recurrence"):
-        recurrence = profile["recurrence"]
-        hour, minute = recurrence["start"].split(":")
-        wire["recurrence"] = {"frequency": "Week", "schedule": {"timeZone": recurrence["time_zone"], "days": list(recurrence["days"]),
-                                                                "hours": [int(hour)], "minutes": [int(minute)]}}
-    elif profile.get("fixed_date"):
-        fixed = profile["fixed_date"]
-        wire["fixedDate"] = {"timeZone": fixed["time_zone"], "start": fixed["start"], "end": fixed["end"]}
+    key, schedule = _schedule_to_wire(profile, raw, known)
+    for other in ("recurrence", "fixedDate"):
+        if other != key:
+            _drop(wire, other)
+    _set(wire, "name", profile["name"])
+    if not known or known["capacity"] != profile["capacity"]:
+        _set(wire, "capacity", {name: str(profile["capacity"][name]) for name in ("minimum", "maximum", "default")})
+    raw_rules = (_get(raw, "rules") or []) if raw else []
+    _set(wire, "rules", [_rule_to_wire(rule, raw_rules) for rule in profile["rules"]])
+    if key:
+        _set(wire, key, schedule)
     return wire
+
+
+def profiles_as_written(profiles, end_names=None):
+    """The profiles as Azure has them: after each profile with a ``recurrence.end``, its end profile (named as in
+    ``end_names`` {recurring profile: end profile name}, else as the portal names it; a copy of the default profile
+    that name names, else of the first default profile)."""
+    defaults = {profile["name"]: profile for profile in profiles if is_default_profile(profile)}
+    written = []
+    for profile in profiles:
+        written.append(profile)
+        if (profile.get("recurrence") or {}).get("end"):
+            if not defaults:
+                raise ValueError("{0}.recurrence.end: needs a default profile for the end profile to restore".format(_profile_label(profile)))
+            name = (end_names or {}).get(profile["name"])
+            default = defaults.get(parse_end_profile_name(name)[0]) if name else None
+            written.append(end_profile_for(profile, default or next(iter(defaults.values())), name if default else None))
+    return written
 
 
 def _profiles_to_wire(profiles, raw_profiles):
-    raw_by_name = {raw.get("name"): raw for raw in raw_profiles}
-    default = next((profile for profile in profiles if is_default_profile(profile)), None)
-    wire = []
-    for profile in profiles:
-        wire.append(_profile_to_wire(profile, raw_by_name.get(profile["name"])))
-        if (profile.get("recurrence") or {}).get("end"):
-            if default is None:
-                raise ValueError("{0}.recurrence.end: needs a default profile for the end profile to restore".format(_profile_label(profile)))
-            end = _end_profile(profile, default)
-            wire.append(_profile_to_wire(end, raw_by_name.get(end["name"])))
-    return wire
+    raw_by_name = {_get(raw, "name"): raw for raw in raw_profiles}
+    # An end profile keeps the name Azure has (the CLI spells it with spaces, the portal without).
+    raw_ends = end_profiles_of([{"name": _get(raw, "name"), "recurrence": _get(raw, "recurrence")} for raw in raw_profiles])
+    end_names = {name: ends[0]["name"] for name, ends in raw_ends.items()}
+    return [_profile_to_wire(profile, raw_by_name.get(profile["name"])) for profile in profiles_as_written(profiles, end_names)]
 
 
 def _notifications_to_wire(block, raw_notifications):
+    if notification_key(block) == notification_key(_notifications_from_wire(raw_notifications)):
+        return raw_notifications
     if block is None:
-        keep = raw_notifications and _notifications_from_wire(raw_notifications) is None
-        return raw_notifications if keep else []
+        return []
     first = copy.deepcopy(raw_notifications[0]) if raw_notifications else {}
-    known = [item.get("serviceUri") for item in first.get("webhooks") or []]
-    first["operation"] = "Scale"
-    first.setdefault("email", {}).update({
-        "sendToSubscriptionAdministrator": block["send_to_subscription_administrator"],
-        "sendToSubscriptionCoAdministrators": block["send_to_subscription_co_administrators"],
-        "customEmails": list(block["custom_emails"]),
-    })
-    first["webhooks"] = [{"serviceUri": _real_uri(webhook["service_uri"], known, "notifications.webhooks[{0}]".format(index)),
-                          "properties": dict(webhook["properties"])} for index, webhook in enumerate(block["webhooks"])]
+    known = [_get(item, "serviceUri") for item in _get(first, "webhooks") or []]
+    _set(first, "operation", _get(first, "operation") or "Scale")
+    email = _get(first, "email") or {}
+    for key, value in (("sendToSubscriptionAdministrator", block["send_to_subscription_administrator"]),
+                       ("sendToSubscriptionCoAdministrators", block["send_to_subscription_co_administrators"]),
+                       ("customEmails", list(block["custom_emails"]))):
+        _set(email, key, value)
+    _set(first, "email", email)
+    _set(first, "webhooks", [{"serviceUri": _real_uri(webhook["service_uri"], known, "notifications.webhooks[{0}]".format(index)),
+                              "properties": dict(webhook["properties"])} for index, webhook in enumerate(block["webhooks"])])
     return [first] + list(raw_notifications[1:])
+
+
+def _predictive_to_wire(policy, raw_policy):
+    if policy is None or policy == _predictive_from_wire(raw_policy):
+        return raw_policy
+    wire = copy.deepcopy(raw_policy) if isinstance(raw_policy, dict) else {}
+    _set(wire, "scaleMode", policy["scale_mode"])
+    if policy.get("scale_look_ahead_time"):
+        _set(wire, "scaleLookAheadTime", iso_duration(parse_duration(policy["scale_look_ahead_time"], "predictive_policy.scale_look_ahead_time")))
+    return wire
 
 
 def to_wire(setting, raw_base):
@@ -904,21 +1055,19 @@ def to_wire(setting, raw_base):
     body = copy.deepcopy(raw_base) if raw_base else {}
     for read_only in ("id", "type", "systemData"):
         body.pop(read_only, None)
-    properties = body.setdefault("properties", {})
+    properties = _get(body, "properties") or {}
     body.update({"name": setting["name"], "location": setting["location"], "tags": dict(setting.get("tags") or {})})
-    properties.update({
-        "name": setting["name"],
-        "targetResourceUri": setting["target_id"],
-        "enabled": bool(setting["enabled"]),
-        "profiles": _profiles_to_wire(setting["profiles"], properties.get("profiles") or []),
-        "notifications": _notifications_to_wire(setting.get("notifications"), properties.get("notifications") or []),
-    })
-    policy = setting.get("predictive_policy")
-    if policy:
-        wire_policy = properties.setdefault("predictiveAutoscalePolicy", {})
-        wire_policy["scaleMode"] = policy["scale_mode"]
-        if policy.get("scale_look_ahead_time"):
-            wire_policy["scaleLookAheadTime"] = iso_duration(parse_duration(policy["scale_look_ahead_time"], "predictive_policy.scale_look_ahead_time"))
+    for key, value in (
+            ("name", setting["name"]),
+            ("targetResourceUri", setting["target_id"]),
+            ("enabled", bool(setting["enabled"])),
+            ("profiles", _profiles_to_wire(setting["profiles"], _get(properties, "profiles") or [])),
+            ("notifications", _notifications_to_wire(setting.get("notifications"), _get(properties, "notifications") or [])),
+            ("predictiveAutoscalePolicy", _predictive_to_wire(setting.get("predictive_policy"), _get(properties, "predictiveAutoscalePolicy")))):
+        _set(properties, key, value)
+    if properties.get("predictiveAutoscalePolicy") is None:
+        properties.pop("predictiveAutoscalePolicy")
+    _set(body, "properties", properties)
     return body
 
 
@@ -945,10 +1094,7 @@ def mask_wire(raw):
 
 
 def render(setting):
-    """The public form returned to users: secrets masked, private markers dropped (also for a partial setting)."""
+    """The public form returned to users: secrets masked (also for a partial setting)."""
     if setting is None:
         return None
-    result = mask_secrets(setting)
-    for profile in result.get("profiles") or []:
-        profile.pop(END_PROFILE_DIFFERS, None)
-    return result
+    return mask_secrets(setting)

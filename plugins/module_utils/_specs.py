@@ -54,7 +54,7 @@ RULE_FIELDS = {
     "direction": {"type": "str", "choices": DIRECTIONS},
     "type": {"type": "str", "choices": SCALE_TYPES, "default": "ChangeCount"},
     "value": {"type": "int", "default": 1},
-    "cooldown": {"type": "str", "default": "5m"},
+    "cooldown": {"type": "str", "default": "15m"},
 }
 
 CAPACITY_SPEC = {

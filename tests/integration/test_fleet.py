@@ -246,8 +246,10 @@ def test_drift_shows_in_check_mode_and_limit_converges_one_write_each(fleet):
     output, recap, writes = fleet.run('--limit', 'fleet', '--check', '--diff')
     assert not writes, writes
     assert sorted(host for host, values in recap.items() if values[1]) == edited, output
-    assert re.search(r'^-\s+"threshold": 95', output, re.MULTILINE), output
-    assert re.search(r'^\+\s+"threshold": 70', output, re.MULTILINE), output
+    # The diff names the path of what drifted, and only that.
+    path = r'"profiles\.default\.rules\[CpuUtilizationPercentage > 70 Increase\]\.threshold"'
+    assert re.search(r'^-\s+' + path + ': 95', output, re.MULTILINE), output
+    assert re.search(r'^\+\s+' + path + ': 70', output, re.MULTILINE), output
 
     output, recap, writes = fleet.run('--limit', ','.join(edited[:2]))
     assert set(recap) == set(edited[:2]), output

@@ -195,7 +195,7 @@ CASES = [
     ("state-webhook-masked-unknown", "autoscale_state",
      state(notifications={"webhooks": [{"service_uri": "https://hooks.example.com/x?sig=VALUE_REDACTED"}]}),
      ["service_uri", "masked value", "real URI"]),
-    ("state-sixteen-tags", "autoscale_state", state(tags={"t{0}".format(index): "v" for index in range(16)}), ["tags", "16 tags", "limit of 15"]),
+    ("state-fifty-one-tags", "autoscale_state", state(tags={"t{0}".format(index): "v" for index in range(51)}), ["tags", "51 tags", "limit of 50"]),
     ("state-tag-key-long", "autoscale_state", state(tags={"k" * 129: "v"}), ["tags.", "128"]),
     ("state-tag-value-long", "autoscale_state", state(tags={"team": "v" * 257}), ["tags.team", "256"]),
     ("state-tag-value-list", "autoscale_state", state(tags={"team": ["a", "b"]}), ["tags.team", "not a string"]),

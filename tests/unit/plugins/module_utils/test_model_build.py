@@ -23,7 +23,7 @@ def test_rule_defaults():
         "metric_name": "CpuUtilizationPercentage", "metric_resource": "deployment", "metric_resource_uri": DEPLOYMENT_ID,
         "metric_namespace": None, "statistic": "Average", "time_grain": "1m", "time_window": "5m", "time_aggregation": "Average",
         "operator": "LessThan", "threshold": 30, "dimensions": [], "divide_per_instance": False, "direction": "Decrease",
-        "type": "ChangeCount", "value": 1, "cooldown": "5m"}
+        "type": "ChangeCount", "value": 1, "cooldown": "15m"}
 
 
 @pytest.mark.parametrize("changes, role, uri", [
@@ -94,7 +94,6 @@ def test_profile_defaults():
 
 @pytest.mark.parametrize("changes, message", [
     ({"name": None}, r"profiles\[1\]\.name: required"),
-    ({"name": '{"name":"default","for":"x"}'}, r"profiles\[1\]\.name: .* is an end profile's JSON name"),
     ({"capacity": None}, r"profiles\[1\]\.capacity: required"),
     ({"capacity": {"minimum": 0, "maximum": 3}}, r"profiles\[1\]\.capacity\.minimum: 0 is out of range; allowed: 1 to 1000"),
     ({"capacity": {"minimum": 1, "maximum": 1001}}, r"profiles\[1\]\.capacity\.maximum: 1001 is out of range; allowed: 1 to 1000"),
@@ -111,7 +110,8 @@ def test_profile_defaults():
     ({"recurrence": {"days": ["Monday"], "time_zone": "UTC"}, "fixed_date": {"time_zone": "UTC"}}, r"profiles\[1\]: recurrence and fixed_date are mutually"),
     ({"fixed_date": {"time_zone": "UTC", "start": "2026-01-02", "end": "2026-01-03T00:00"}}, r"profiles\[1\]\.fixed_date\.start: '2026-01-02' is not a date"),
     ({"fixed_date": {"time_zone": "UTC", "start": "2026-13-02T00:00", "end": "2026-01-03T00:00"}}, r"profiles\[1\]\.fixed_date\.start: .* is not a date"),
-    ({"fixed_date": {"time_zone": "UTC", "start": "2026-01-03T00:00", "end": "2026-01-03T00:00"}}, r"profiles\[1\]\.fixed_date\.end: .* must be later"),
+    ({"fixed_date": {"time_zone": "UTC", "start": "2026-01-03T00:01", "end": "2026-01-03T00:00"}},
+     r"profiles\[1\]\.fixed_date\.end: .* must not be earlier than start"),
     ({"rules": [CPU_OUT] * 11}, r"profiles\[1\]\.rules: 11 rules exceed Azure's limit of 10"),
     ({"rules": [dict(CPU_OUT, value=0)]}, r"profiles\[1\]\.rules\[0\]\.value: 0 is out of range"),
 ])
@@ -131,8 +131,8 @@ def test_notifications():
 
 @pytest.mark.parametrize("params, message", [
     ({"custom_emails": ["oncall"]}, r"notifications\.custom_emails\[0\]: 'oncall' is not an e-mail address"),
-    ({"webhooks": [{"service_uri": "http://h.example.com/?sig=abc"}]},
-     r"notifications\.webhooks\[0\]\.service_uri: 'http://h.example.com/\?sig=VALUE_REDACTED' is not"),
+    ({"webhooks": [{"service_uri": "ftp://h.example.com/?sig=abc"}]},
+     r"notifications\.webhooks\[0\]\.service_uri: 'ftp://h.example.com/\?sig=VALUE_REDACTED' is not an https://"),
     ({"webhooks": [{}]}, r"notifications\.webhooks\[0\]\.service_uri: required"),
     ({"webhooks": [{"service_uri": "https://h.example.com", "properties": {"a": [1]}}]}, r"notifications\.webhooks\[0\]\.properties\.a: \[1\] is not a string"),
 ])

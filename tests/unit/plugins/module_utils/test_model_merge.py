@@ -23,7 +23,10 @@ def default_rules(setting):
     return _model.find_profile(setting, None)["rules"]
 
 
-@pytest.mark.parametrize("changes, path", [({"threshold": 80}, "profiles.default.rules"), ({"cooldown": "2h"}, "profiles.default.rules")])
+@pytest.mark.parametrize("changes, path", [
+    ({"threshold": 80}, "profiles.default.rules[CpuUtilizationPercentage > 80 Increase].threshold"),
+    ({"cooldown": "2h"}, "profiles.default.rules[CpuUtilizationPercentage > 70 Increase].cooldown"),
+])
 def test_apply_rule_updates_in_place(portal_setting, changes, path):
     after = _model.apply_rule(portal_setting, None, rule(**changes), "present")
     assert len(default_rules(after)) == 3
@@ -142,8 +145,9 @@ def test_apply_setting(portal_setting):
     assert len(default_rules(kept)) == 3
     purged = _model.apply_setting(portal_setting, profiles=[profile([CPU_OUT, CPU_IN])])
     assert [item["name"] for item in purged["profiles"]] == ["default"]
-    with pytest.raises(ValueError, match=r"^tags: 16 tags exceed Azure's limit of 15"):
-        _model.apply_setting(portal_setting, tags={str(index): "v" for index in range(16)})
+    assert len(_model.apply_setting(portal_setting, tags={str(index): "v" for index in range(50)})["tags"]) == 50
+    with pytest.raises(ValueError, match=r"^tags: 51 tags exceed Azure's limit of 50"):
+        _model.apply_setting(portal_setting, tags={str(index): "v" for index in range(51)})
     with pytest.raises(ValueError, match=r"^tags\.k: keys may have at most 128 characters"):
         _model.apply_setting(portal_setting, tags={"k": "v" * 257})
 

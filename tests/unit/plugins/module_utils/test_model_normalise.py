@@ -10,6 +10,7 @@ import pytest
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._diff import compare
+from ansible_collections.mlops.autoscale.plugins.plugin_utils._export import role_profile
 
 from ansible_collections.mlops.autoscale.tests.unit.plugins.module_utils.model_data import (
     CPU_OUT, DEPLOYMENT_ID, ENDPOINT_ID, PORTAL_POLICY, TARGET, build_profiles,
@@ -41,7 +42,6 @@ def test_portal_body_normalises(portal_setting):
     assert default["rules"][1]["time_window"] == "5m"
     assert default["rules"][0]["threshold"] == 70 and isinstance(default["rules"][0]["threshold"], int)
     assert weekend["recurrence"] == {"days": ["Saturday", "Sunday"], "time_zone": "Pacific Standard Time", "start": "00:00", "end": "23:59"}
-    assert _model.END_PROFILE_DIFFERS not in weekend
     assert black_friday["fixed_date"] == {"time_zone": "UTC", "start": "2026-11-27T00:00:00", "end": "2026-11-28T23:59:00"}
 
 
@@ -72,22 +72,46 @@ def test_zero_churn_cli(cli_raw):
     assert not compare(have, _model.apply_rule(have, None, profile["rules"][0], "present")).has_differences()
 
 
-@pytest.mark.parametrize("mutate, path", [
-    (lambda raw: raw["properties"]["profiles"][2]["capacity"].update(maximum="6"), "profiles.weekend.end_profile"),
-    (lambda raw: raw["properties"]["profiles"][2]["recurrence"]["schedule"].update(days=["Saturday"]), "profiles.weekend.end_profile"),
-    (lambda raw: raw["properties"]["profiles"][2]["rules"].pop(), "profiles.weekend.end_profile"),
-    (lambda raw: raw["properties"]["profiles"][2].update(name='{"name":"old","for":"weekend"}'), "profiles.weekend.end_profile"),
+@pytest.mark.parametrize("mutate", [
+    lambda raw: raw["properties"]["profiles"][2]["capacity"].update(maximum="6"),
+    lambda raw: raw["properties"]["profiles"][2]["recurrence"]["schedule"].update(days=["Saturday"]),
+    lambda raw: raw["properties"]["profiles"][2]["rules"].pop(),
+    lambda raw: raw["properties"]["profiles"][2].update(name='{"name":"old","for":"weekend"}'),
 ])
-def test_drifted_end_profile_is_a_difference(portal_raw, mutate, path):
+def test_drifted_end_profile_stays_a_profile_and_its_fold_is_a_difference(portal_raw, mutate):
+    """An end profile that is no copy of the default profile is what Azure replays: it stays a profile of its own, and
+    asking for recurrence.end again names both changes."""
     mutate(portal_raw)
+    end_name = portal_raw["properties"]["profiles"][2]["name"]
+    have = _model.normalise_setting(portal_raw)
+    assert "end" not in have["profiles"][1]["recurrence"] and have["profiles"][2]["name"] == end_name
+    wanted = _model.apply_setting(have, profiles=build_profiles(PORTAL_POLICY))
+    tracker = compare(have, wanted)
+    assert {"profiles.weekend.recurrence", "profiles." + end_name} <= set(tracker.get_before())
+    regenerated = _model.normalise_setting(dict(_model.to_wire(wanted, portal_raw), id=portal_raw["id"]))
+    assert not compare(wanted, regenerated).has_differences()
+
+
+def test_drifted_end_profile_round_trips_as_a_profile(portal_raw):
+    portal_raw["properties"]["profiles"][2]["rules"].pop()
+    have = _model.normalise_setting(portal_raw)
+    policy = [role_profile(profile) for profile in _model.render(have)["profiles"]]
+    wanted = _model.apply_setting(have, profiles=build_profiles(policy))
+    assert not compare(have, wanted).has_differences()
+    assert _model.to_wire(wanted, portal_raw)["properties"]["profiles"] == portal_raw["properties"]["profiles"]
+
+
+def test_the_cli_spelling_of_an_end_profile_folds_and_is_kept(portal_raw):
+    """The Azure CLI names end profiles json.dumps({...}) with spaces; the portal without. Both are the same end profile."""
+    portal_raw["properties"]["profiles"][2]["name"] = '{"name": "default", "for": "weekend"}'
     have = _model.normalise_setting(portal_raw)
     assert have["profiles"][1]["recurrence"]["end"] == "23:59"
     wanted = _model.apply_setting(have, profiles=build_profiles(PORTAL_POLICY))
-    tracker = compare(have, wanted)
-    assert tracker.has_differences() and path in tracker.get_before()
-    assert _model.END_PROFILE_DIFFERS not in _model.render(have)["profiles"][1]
-    regenerated = _model.normalise_setting(dict(_model.to_wire(wanted, portal_raw), id=portal_raw["id"]))
-    assert not compare(wanted, regenerated).has_differences()
+    assert not compare(have, wanted).has_differences()
+    changed = _model.apply_rule(have, None, _model.build_rule(dict(CPU_OUT, threshold=90), TARGET, "rule"), "present")
+    written = _model.to_wire(changed, portal_raw)["properties"]["profiles"]
+    assert [profile["name"] for profile in written][2] == '{"name": "default", "for": "weekend"}'
+    assert written[2]["rules"] == written[0]["rules"]
 
 
 def test_end_profile_without_default_stays_a_profile(portal_raw):

@@ -117,3 +117,46 @@ def test_compare_paths(portal_setting):
     relocated = dict(portal_setting, location="East US", target_id=portal_setting["target_id"].upper())
     assert compare(portal_setting, relocated).get_after() == {}
     assert not compare(None, None).has_differences()
+
+
+def _as_other_tools_write_it(raw):
+    """The portal body in other producers' forms: Dimensions capitalised, PT60S, 70.0, capacities as numbers, enums in
+    other letter cases, a fixed date with Z and an offset."""
+    default, _weekend, _end, black_friday = raw["properties"]["profiles"]
+    first = default["rules"][0]["metricTrigger"]
+    first["Dimensions"] = first.pop("dimensions", [])
+    first["timeGrain"] = "PT60S"
+    first["threshold"] = 70.0
+    first["operator"] = "greaterThan"
+    default["rules"][1]["scaleAction"]["direction"] = "decrease"
+    default["capacity"] = {"minimum": 2, "maximum": 5, "default": 2}
+    black_friday["fixedDate"] = dict(black_friday["fixedDate"], start="2026-11-27T00:00:00.000Z", end="2026-11-28T23:59:00+00:00")
+    raw["properties"]["notifications"] = [{"operation": "scale", "email": {"customEmails": []}, "webhooks": []}]
+    return raw
+
+
+def test_other_tools_forms_read_as_the_same_policy(portal_raw, portal_setting):
+    """Azure reads property names and enums case-insensitively; so does the model: the same setting, no difference."""
+    assert not compare(portal_setting, _model.normalise_setting(_as_other_tools_write_it(portal_raw))).has_differences()
+
+
+def test_a_write_keeps_what_it_does_not_change_as_its_producer_wrote_it(portal_raw):
+    raw = _as_other_tools_write_it(portal_raw)
+    have = _model.normalise_setting(raw)
+    changed = _model.apply_rule(have, None, _model.build_rule(dict(CPU_OUT, threshold=80, time_aggregation="Last"), TARGET, "r"), "present")
+    body = _model.to_wire(changed, raw)
+    written = body["properties"]
+    before, after = raw["properties"]["profiles"], written["profiles"]
+    assert after[3] == before[3]   # the fixed-date profile, with its Z and offset, as written
+    assert after[0]["capacity"] == before[0]["capacity"] and after[0]["rules"][1:] == before[0]["rules"][1:]
+    trigger = after[0]["rules"][0]["metricTrigger"]
+    assert trigger["threshold"] == 80 and "Dimensions" not in trigger and trigger["dimensions"] == []
+    assert written["notifications"] == raw["properties"]["notifications"]
+    regenerated = _model.normalise_setting(dict(body, id=raw["id"]))   # the end profile follows the default profile
+    assert regenerated["profiles"][1]["recurrence"]["end"] == "23:59" and not compare(changed, regenerated).has_differences()
+
+
+def test_an_unreadable_setting_names_itself_and_the_field(portal_raw):
+    portal_raw["properties"]["profiles"][1]["recurrence"]["schedule"]["days"] = ["1"]
+    with pytest.raises(ValueError, match=r"^autoscale setting 'autoscale-ep-blue' cannot be read: profiles\[1\]\.recurrence\.schedule\.days\[0\]"):
+        _model.normalise_setting(portal_raw)

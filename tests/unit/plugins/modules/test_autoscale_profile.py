@@ -62,18 +62,18 @@ def test_check_mode_apply_repeat(emulator, profile_args, arm):
 
 
 def test_diff_has_before_and_after(emulator, profile_args):
+    """A new setting's diff is the whole setting; a change's diff is the paths that differ, and only those."""
     kind, result = run_module(autoscale_profile, dict(profile_args, _ansible_diff=True))
     assert kind is AnsibleExitJson, result
-    assert result["diff"]["before"] == {}
-    assert result["diff"]["after"]["profiles"][0]["capacity"] == CAPACITY
+    assert result["diff"]["before"] == {"setting": None}
+    assert result["diff"]["after"]["setting"]["profiles"][0]["capacity"] == CAPACITY
 
     changed = dict(profile_args, capacity={"minimum": 1, "maximum": 6, "default": 2}, _ansible_diff=True)
     emulator.clear_requests()
     kind, result = run_module(autoscale_profile, dict(changed, _ansible_check_mode=True))
     assert kind is AnsibleExitJson, result
     assert result["changed"] is True
-    assert result["diff"]["before"]["profiles"][0]["capacity"] == CAPACITY
-    assert result["diff"]["after"]["profiles"][0]["capacity"] == {"minimum": 1, "maximum": 6, "default": 2}
+    assert result["diff"] == {"before": {"profiles.default.capacity.maximum": 4}, "after": {"profiles.default.capacity.maximum": 6}}
     assert emulator.writes() == []
 
     kind, result = run_module(autoscale_profile, changed)
@@ -81,7 +81,7 @@ def test_diff_has_before_and_after(emulator, profile_args):
     assert len(emulator.writes()) == 1
     kind, result = run_module(autoscale_profile, changed)
     assert result["changed"] is False
-    assert result["diff"]["before"] == result["diff"]["after"]
+    assert result["diff"] == {"before": {}, "after": {}}
     assert len(emulator.writes()) == 1
 
 

@@ -63,7 +63,10 @@ def test_identity_update_in_place(emulator, target_args, arm):
     assert len(rules) == 2
     assert [(rule["direction"], rule["operator"], rule["threshold"], rule["cooldown"], rule["time_window"]) for rule in rules] == [
         ("Increase", "GreaterThanOrEqual", 80, "20m", "10m"), ("Decrease", "LessThan", 30, "10m", "5m")]
-    assert [rule["threshold"] for rule in result["diff"]["before"]["profiles"][0]["rules"]] == [70, 30]
+    label = "profiles.default.rules[CpuUtilizationPercentage >= 80 Increase]"
+    assert result["diff"] == {
+        "before": {label + ".time_window": "5m", label + ".operator": "GreaterThan", label + ".threshold": 70, label + ".cooldown": "10m"},
+        "after": {label + ".time_window": "10m", label + ".operator": "GreaterThanOrEqual", label + ".threshold": 80, label + ".cooldown": "20m"}}
 
     after = raw_rules(arm)
     assert len(after) == 2

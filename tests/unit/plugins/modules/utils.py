@@ -73,14 +73,20 @@ def extract_warnings_texts(result):
 
 
 def run_module(module, args):
-    """Run ``module.main()`` with ``args``; return (exception type, result dict)."""
-    with set_module_args(args), patched_module():
+    """Run ``module.main()`` with ``args``; return (exception type, result dict). The result carries the warnings the
+    module recorded (as the real exit_json returns them)."""
+    from ansible.module_utils import _internal  # pylint: disable=import-outside-toplevel
+    from ansible.module_utils.common import warnings as module_warnings  # pylint: disable=import-outside-toplevel
+    for recorded in module_warnings.get_warnings():
+        module_warnings._global_warnings.pop(recorded, None)  # pylint: disable=protected-access
+    # A module process is never the controller, even when the test has imported controller code (warnings are then recorded).
+    with set_module_args(args), patched_module(), patch.object(_internal, "is_controller", False):
         try:
             module.main()
         except AnsibleExitJson as exc:
-            return AnsibleExitJson, exc.args[0]
+            return AnsibleExitJson, dict(exc.args[0], warnings=module_warnings.get_warning_messages())
         except AnsibleFailJson as exc:
-            return AnsibleFailJson, exc.args[0]
+            return AnsibleFailJson, dict(exc.args[0], warnings=module_warnings.get_warning_messages())
     raise AssertionError("the module returned without exit_json or fail_json")
 
 
