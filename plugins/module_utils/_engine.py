@@ -23,15 +23,11 @@ from __future__ import annotations
 import bisect
 import datetime
 import math
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, parse_duration
-from ansible_collections.mlops.autoscale.plugins.module_utils._model import id_key
-
-try:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-except ImportError:  # pragma: no cover - Python < 3.9
-    ZoneInfo = None
-    ZoneInfoNotFoundError = Exception
+from ansible_collections.mlops.autoscale.plugins.module_utils._model import OPERATOR_SIGNS, id_key, profiles_as_written
+from ansible_collections.mlops.autoscale.plugins.module_utils._timezones import TimeZoneDataMissing, iana_zone
 
 UTC = datetime.timezone.utc
 
@@ -55,6 +51,7 @@ DEFAULT_PARAMETERS = {
     "unknown_time_zone": "utc",         # utc | error: a Windows time zone id without an IANA mapping
     "per_instance_metrics": ["CpuUtilizationPercentage", "GpuUtilizationPercentage"],
     "divide_per_instance_count": "capacity",  # capacity | ready: the count dividePerInstance divides by
+    "exact_count_direction": "by_count",  # by_count | as_written: which way an ExactCount rule may scale
     "initial_count": None,              # the count at the start; None: the observed count, else the active profile's default
 }
 
@@ -69,6 +66,7 @@ CHOICES = {
     "dst_ambiguous": ("earlier", "later"),
     "unknown_time_zone": ("utc", "error"),
     "divide_per_instance_count": ("capacity", "ready"),
+    "exact_count_direction": ("by_count", "as_written"),
 }
 DURATIONS = ("evaluation_interval", "metric_lag", "provisioning_delay", "implicit_cooldown")
 BOOLEANS = ("skip_while_provisioning", "clamp_starts_cooldown", "default_capacity_starts_cooldown")
@@ -84,39 +82,6 @@ OPERATORS = {
     "Equals": lambda value, threshold: value == threshold,
     "NotEquals": lambda value, threshold: value != threshold,
 }
-OPERATOR_SIGNS = {"GreaterThan": ">", "GreaterThanOrEqual": ">=", "LessThan": "<", "LessThanOrEqual": "<=", "Equals": "==",
-                  "NotEquals": "!="}
-
-# Windows time zone ids -> IANA, for the ids the Azure CLI offers that people schedule in most. Ids not listed here:
-# "UTC+hh"/"UTC-hh" become fixed offsets, anything else is UTC (reported in warnings) or an error (unknown_time_zone).
-WINDOWS_TO_IANA = {
-    "UTC": "UTC", "Coordinated Universal Time": "UTC", "GMT Standard Time": "Europe/London",
-    "Greenwich Standard Time": "Atlantic/Reykjavik", "W. Europe Standard Time": "Europe/Berlin",
-    "Central Europe Standard Time": "Europe/Budapest", "Romance Standard Time": "Europe/Paris",
-    "Central European Standard Time": "Europe/Warsaw", "W. Central Africa Standard Time": "Africa/Lagos",
-    "GTB Standard Time": "Europe/Bucharest", "E. Europe Standard Time": "Europe/Chisinau", "FLE Standard Time": "Europe/Kiev",
-    "Turkey Standard Time": "Europe/Istanbul", "Israel Standard Time": "Asia/Jerusalem", "Jerusalem Standard Time": "Asia/Jerusalem",
-    "Egypt Standard Time": "Africa/Cairo", "South Africa Standard Time": "Africa/Johannesburg", "Russian Standard Time": "Europe/Moscow",
-    "Arab Standard Time": "Asia/Riyadh", "Arabian Standard Time": "Asia/Dubai", "Iran Standard Time": "Asia/Tehran",
-    "E. Africa Standard Time": "Africa/Nairobi", "Pakistan Standard Time": "Asia/Karachi", "India Standard Time": "Asia/Kolkata",
-    "Sri Lanka Standard Time": "Asia/Colombo", "Nepal Standard Time": "Asia/Kathmandu", "Bangladesh Standard Time": "Asia/Dhaka",
-    "SE Asia Standard Time": "Asia/Bangkok", "China Standard Time": "Asia/Shanghai", "Singapore Standard Time": "Asia/Singapore",
-    "Malay Peninsula Standard Time": "Asia/Singapore", "Taipei Standard Time": "Asia/Taipei", "W. Australia Standard Time": "Australia/Perth",
-    "Tokyo Standard Time": "Asia/Tokyo", "Korea Standard Time": "Asia/Seoul", "Cen. Australia Standard Time": "Australia/Adelaide",
-    "AUS Central Standard Time": "Australia/Darwin", "E. Australia Standard Time": "Australia/Brisbane",
-    "AUS Eastern Standard Time": "Australia/Sydney", "Tasmania Standard Time": "Australia/Hobart",
-    "New Zealand Standard Time": "Pacific/Auckland", "Fiji Standard Time": "Pacific/Fiji", "Hawaiian Standard Time": "Pacific/Honolulu",
-    "Alaskan Standard Time": "America/Anchorage", "Pacific Standard Time": "America/Los_Angeles",
-    "Pacific Standard Time (Mexico)": "America/Tijuana", "US Mountain Standard Time": "America/Phoenix",
-    "Mountain Standard Time": "America/Denver", "Central America Standard Time": "America/Guatemala",
-    "Central Standard Time": "America/Chicago", "Central Standard Time (Mexico)": "America/Mexico_City",
-    "Canada Central Standard Time": "America/Regina", "SA Pacific Standard Time": "America/Bogota",
-    "Eastern Standard Time": "America/New_York", "US Eastern Standard Time": "America/Indiana/Indianapolis",
-    "Atlantic Standard Time": "America/Halifax", "Newfoundland Standard Time": "America/St_Johns",
-    "E. South America Standard Time": "America/Sao_Paulo", "Argentina Standard Time": "America/Buenos_Aires",
-    "SA Western Standard Time": "America/La_Paz", "Pacific SA Standard Time": "America/Santiago",
-}
-
 
 # ---------------------------------------------------------------- inputs
 
@@ -194,24 +159,17 @@ def _minutes(duration, field, at_least=1):
 # ---------------------------------------------------------------- time zones
 
 def resolve_time_zone(windows_id, unknown="utc"):
-    """(tzinfo, warning or None) for a Windows time zone id."""
-    name = WINDOWS_TO_IANA.get(windows_id)
-    if name == "UTC":
-        return UTC, None
-    if name and ZoneInfo is not None:
+    """(tzinfo, warning or None) for a Windows time zone id: its IANA zone by CLDR's windowsZones (_timezones)."""
+    try:
+        name = iana_zone(windows_id)
+        problem = "it has no IANA zone in CLDR's windowsZones" if name is None else None
+    except TimeZoneDataMissing as error:
+        name, problem = None, str(error)
+    if name is not None:
         try:
             return ZoneInfo(name), None
         except (ZoneInfoNotFoundError, ValueError):
-            problem = "the IANA zone {0} is not installed (install tzdata)".format(name)
-    else:
-        problem = "it has no IANA mapping in the simulator"
-    text = windows_id or ""
-    if text.upper().startswith("UTC") and len(text) > 3:
-        try:
-            hours = int(text[3:])
-            return datetime.timezone(datetime.timedelta(hours=hours)), None
-        except ValueError:
-            pass
+            problem = "the IANA zone {0} is not installed (install the tzdata package)".format(name)
     if unknown == "error":
         raise ValueError("time_zone: {0!r}: {1}".format(windows_id, problem))
     return UTC, "time zone {0!r}: {1}; simulated as UTC".format(windows_id, problem)
@@ -253,63 +211,48 @@ def _compile_rule(rule, index):
     }
 
 
-def _compile_profile(profile, name=None):
-    return {"name": name or profile["name"], "capacity": dict(profile["capacity"]),
-            "rules": [_compile_rule(rule, index) for index, rule in enumerate(profile.get("rules") or [])]}
+def _compile_profile(profile, warnings):
+    rules = [_compile_rule(rule, index) for index, rule in enumerate(profile.get("rules") or [])]
+    for rule in rules:
+        problem = unreplayable(rule)
+        if problem:
+            warnings.append("profile {0!r} rule {1} ({2} {3} {4:g}, {5} {6}): {7}".format(
+                profile["name"], rule["index"], rule["metric_name"], OPERATOR_SIGNS[rule["operator"]], float(rule["threshold"]),
+                rule["direction"], rule["type"], problem))
+    return {"name": profile["name"], "capacity": dict(profile["capacity"]), "rules": rules}
+
+
+def unreplayable(rule):
+    """Why the replay cannot do what Azure does with a rule, or None."""
+    if rule["type"] == "ServiceAllowedNextValue":
+        return ("ServiceAllowedNextValue scales to the next count the target service allows, which Azure ML deployments do not "
+                "document; replayed as ChangeCount by the rule's value")
+    if rule["direction"] == "None" and rule["type"] != "ExactCount":
+        return "direction None with {0}: Azure documents no effect for it; the replay never scales on it".format(rule["type"])
+    return None
 
 
 class _Schedule:
-    """Which profile is active at a minute: fixed date, then recurrence, then the default profile."""
+    """Which profile is active at a minute: fixed date, then recurrence, then the default profile.
+
+    The profiles are taken as Azure has them (profiles_as_written: each recurrence.end is its end profile).
+    """
 
     def __init__(self, setting, start, end, params, warnings):
         self.profiles = []
         self.fixed = []          # (start minute, end minute, order, profile index)
         recurring = []           # (start minute, rank, profile index)
-        fold = 0 if params["dst_ambiguous"] == "earlier" else 1
-        inclusive = params["fixed_date_end"] == "inclusive"
-        first_wins = params["profile_tie_break"] == "first"
-        profiles = (setting or {}).get("profiles") or []
-        defaults = [profile for profile in profiles if not profile.get("recurrence") and not profile.get("fixed_date")]
         self.default = None
-        zones = {}
-
-        def zone_of(windows_id):
-            if windows_id not in zones:
-                zone, warning = resolve_time_zone(windows_id, params["unknown_time_zone"])
-                zones[windows_id] = zone
-                if warning:
-                    warnings.append(warning)
-            return zones[windows_id]
-
-        def add_recurrence(recurrence, clock, index, order):
-            zone = zone_of(recurrence["time_zone"])
-            hour, minute = (int(part) for part in clock.split(":"))
-            first_day = datetime.datetime.fromtimestamp((start - 8 * 1440) * 60, UTC).date()
-            last_day = datetime.datetime.fromtimestamp((end + 1440) * 60, UTC).date()
-            day = first_day
-            while day <= last_day:
-                if day.strftime("%A") in recurrence["days"]:
-                    at = _local_to_minute(day.year, day.month, day.day, hour, minute, zone, fold)
-                    recurring.append((at, -order if first_wins else order, index))
-                day += datetime.timedelta(days=1)
-
-        for order, profile in enumerate(profiles):
+        self._start, self._end, self._params, self._warnings = start, end, params, warnings
+        self._zones = {}
+        first_wins = params["profile_tie_break"] == "first"
+        for order, profile in enumerate(profiles_as_written((setting or {}).get("profiles") or [])):
             index = len(self.profiles)
-            self.profiles.append(_compile_profile(profile))
+            self.profiles.append(_compile_profile(profile, warnings))
             if profile.get("fixed_date"):
-                fixed = profile["fixed_date"]
-                zone = zone_of(fixed["time_zone"])
-                begin = _local_to_minute(*_parse_local(fixed["start"]), zone=zone, fold=fold)
-                finish = _local_to_minute(*_parse_local(fixed["end"]), zone=zone, fold=fold)
-                self.fixed.append((begin, finish + (1 if inclusive else 0), order, index))
+                self.fixed.append(self._fixed_window(profile["fixed_date"]) + (order, index))
             elif profile.get("recurrence"):
-                recurrence = profile["recurrence"]
-                add_recurrence(recurrence, recurrence["start"], index, order)
-                if recurrence.get("end") and defaults:
-                    end_index = len(self.profiles)
-                    name = '{{"name":"{0}","for":"{1}"}}'.format(defaults[0]["name"], profile["name"])
-                    self.profiles.append(_compile_profile(defaults[0], name))
-                    add_recurrence(recurrence, recurrence["end"], end_index, order + 0.5)
+                recurring.extend((at, -order if first_wins else order, index) for at in self._starts(profile["recurrence"]))
             elif self.default is None:
                 self.default = index
         recurring.sort()
@@ -317,6 +260,34 @@ class _Schedule:
         self.recurring = recurring
         if not first_wins:
             self.fixed.sort(key=lambda item: -item[2])
+
+    def _zone(self, windows_id):
+        if windows_id not in self._zones:
+            zone, warning = resolve_time_zone(windows_id, self._params["unknown_time_zone"])
+            self._zones[windows_id] = zone
+            if warning:
+                self._warnings.append(warning)
+        return self._zones[windows_id]
+
+    def _fold(self):
+        return 0 if self._params["dst_ambiguous"] == "earlier" else 1
+
+    def _fixed_window(self, fixed):
+        zone = self._zone(fixed["time_zone"])
+        begin = _local_to_minute(*_parse_local(fixed["start"]), zone=zone, fold=self._fold())
+        finish = _local_to_minute(*_parse_local(fixed["end"]), zone=zone, fold=self._fold())
+        return begin, finish + (1 if self._params["fixed_date_end"] == "inclusive" else 0)
+
+    def _starts(self, recurrence):
+        """The epoch minutes a recurrence starts at, from a week before the replay to its end."""
+        zone = self._zone(recurrence["time_zone"])
+        hour, minute = (int(part) for part in recurrence["start"].split(":"))
+        day = datetime.datetime.fromtimestamp((self._start - 8 * 1440) * 60, UTC).date()
+        last_day = datetime.datetime.fromtimestamp((self._end + 1440) * 60, UTC).date()
+        while day <= last_day:
+            if day.strftime("%A") in recurrence["days"]:
+                yield _local_to_minute(day.year, day.month, day.day, hour, minute, zone, self._fold())
+            day += datetime.timedelta(days=1)
 
     def active(self, minute):
         """The index of the active profile at an epoch minute, or None when no profile applies."""
@@ -448,18 +419,36 @@ def _rounded(amount, how):
     return int(math.floor(amount + 1e-9))
 
 
-def rule_result(rule, count, percent_rounding="floor"):
-    """The count a rule's scale action asks for (before clamping)."""
-    kind, value, direction = rule["type"], rule["value"], rule["direction"]
-    if direction == "None":
+def rule_direction(rule, count, exact_count_direction="by_count"):
+    """Which way a rule scales at ``count`` when it fires: "Increase", "Decrease" or None (it changes nothing).
+
+    An ExactCount rule sets the count to its value, so by default it scales out below that value and in above it, whatever
+    its written direction (the Azure CLI writes None for ``--scale to``, the portal Increase or Decrease);
+    ``exact_count_direction: as_written`` lets it act only in its written direction. docs/simulation.md has the evidence.
+    """
+    if rule["type"] == "ExactCount" and exact_count_direction == "by_count":
+        value = rule["value"]
+        return "Increase" if value > count else "Decrease" if value < count else None
+    return rule["direction"] if rule["direction"] in ("Increase", "Decrease") else None
+
+
+def rule_result(rule, count, percent_rounding="floor", exact_count_direction="by_count"):
+    """The count a rule's scale action asks for at ``count`` (before clamping)."""
+    direction = rule_direction(rule, count, exact_count_direction)
+    if direction is None:
         return count
-    if kind == "ExactCount":
-        return value
-    if kind == "PercentChangeCount":
-        change = max(1, _rounded(count * value / 100.0, percent_rounding))
-    else:  # ChangeCount; ServiceAllowedNextValue is modelled as ChangeCount
-        change = value
+    if rule["type"] == "ExactCount":
+        return rule["value"]
+    if rule["type"] == "PercentChangeCount":
+        change = max(1, _rounded(count * rule["value"] / 100.0, percent_rounding))
+    else:  # ChangeCount; ServiceAllowedNextValue is replayed as ChangeCount (see unreplayable)
+        change = rule["value"]
     return count + change if direction == "Increase" else count - change
+
+
+def fires(rule, value):
+    """Whether a rule's condition holds for its aggregated value (None: no data, never)."""
+    return value is not None and OPERATORS[rule["operator"]](value, rule["threshold"])
 
 
 def _pick(candidates, how):
@@ -479,6 +468,14 @@ def _describe(rule, value, divisor=None):
         float(rule["threshold"]), rule["index"], rule["direction"], rule["type"], rule["value"])
 
 
+def _rules_at(profile, count, direction, params):
+    return [rule for rule in profile["rules"] if rule_direction(rule, count, params["exact_count_direction"]) == direction]
+
+
+def _result(rule, count, params):
+    return rule_result(rule, count, params["percent_rounding"], params["exact_count_direction"])
+
+
 def decide(profile, values, count, params):
     """What the engine does with the active profile's rule values at ``count``.
 
@@ -486,22 +483,18 @@ def decide(profile, values, count, params):
     ``out``/``in`` (``to``, ``rule``, ``reason``), ``flapping`` (``target``, ``reason``), ``at_maximum``, ``at_minimum`` or None.
     """
     capacity = profile["capacity"]
-    rounding = params["percent_rounding"]
-    increase = [rule for rule in profile["rules"] if rule["direction"] == "Increase"]
-    decrease = [rule for rule in profile["rules"] if rule["direction"] == "Decrease"]
-    fired = [rule for rule in increase if values.get(rule["index"]) is not None
-             and OPERATORS[rule["operator"]](values[rule["index"]], rule["threshold"])]
+    fired = [rule for rule in _rules_at(profile, count, "Increase", params) if fires(rule, values.get(rule["index"]))]
     if fired:
-        rule, wanted = _pick([(rule, rule_result(rule, count, rounding)) for rule in fired], params["rule_tie_break"])
+        rule, wanted = _pick([(rule, _result(rule, count, params)) for rule in fired], params["rule_tie_break"])
         target = min(wanted, capacity["maximum"])
         reasons = "; ".join(_describe(item, values[item["index"]]) for item in fired)
         if target > count:
             return {"action": "out", "to": target, "rule": rule, "reason": reasons}
         return {"action": "at_maximum", "rule": rule, "reason": reasons}
-    if not decrease or not all(values.get(rule["index"]) is not None and OPERATORS[rule["operator"]](values[rule["index"]], rule["threshold"])
-                               for rule in decrease):
+    decrease = _rules_at(profile, count, "Decrease", params)
+    if not decrease or not all(fires(rule, values.get(rule["index"])) for rule in decrease):
         return None
-    rule, wanted = _pick([(rule, rule_result(rule, count, rounding)) for rule in decrease], params["rule_tie_break"])
+    rule, wanted = _pick([(rule, _result(rule, count, params)) for rule in decrease], params["rule_tie_break"])
     target = max(wanted, capacity["minimum"])
     reasons = "; ".join(_describe(item, values[item["index"]]) for item in decrease)
     if target >= count:
@@ -514,20 +507,26 @@ def decide(profile, values, count, params):
         candidates = [target]
     projections = []
     for candidate in candidates:
-        flaps = []
-        for out_rule in increase:
-            observed = values.get(out_rule["index"])
-            if observed is None:
-                continue
-            projected = observed * count / float(candidate)
-            if OPERATORS[out_rule["operator"]](projected, out_rule["threshold"]):
-                flaps.append("{0} projected {1:.4g} on {2} {3} {4:g}".format(
-                    out_rule["metric_name"], projected, candidate, OPERATOR_SIGNS[out_rule["operator"]], float(out_rule["threshold"])))
+        flaps = _flaps(profile, values, count, candidate, params)
         if not flaps:
             note = "" if candidate == target else " (flapping guard: {0} instead of {1}; {2})".format(candidate, target, "; ".join(projections))
             return {"action": "in", "to": candidate, "rule": rule, "reason": reasons + note}
         projections.append("; ".join(flaps))
     return {"action": "flapping", "target": target, "rule": rule, "reason": reasons + "; skipped: " + " | ".join(projections)}
+
+
+def _flaps(profile, values, count, candidate, params):
+    """The scale-out rules (at the candidate count) that the projected metric observed x count / candidate would fire."""
+    flaps = []
+    for out_rule in _rules_at(profile, candidate, "Increase", params):
+        observed = values.get(out_rule["index"])
+        if observed is None:
+            continue
+        projected = observed * count / float(candidate)
+        if fires(out_rule, projected):
+            flaps.append("{0} projected {1:.4g} on {2} {3} {4:g}".format(
+                out_rule["metric_name"], projected, candidate, OPERATOR_SIGNS[out_rule["operator"]], float(out_rule["threshold"])))
+    return flaps
 
 
 # ---------------------------------------------------------------- the replay
@@ -584,6 +583,7 @@ def simulate(setting, metrics, start, end, params=None, observed_capacity=None, 
     delay = _minutes(params["provisioning_delay"], "parameters.provisioning_delay", 0)
     implicit = _minutes(params["implicit_cooldown"], "parameters.implicit_cooldown", 0)
     recorder = _Recorder()
+    report = _RuleReport(schedule.profiles)
 
     active = schedule.active(first)
     profile = schedule.profiles[active] if active is not None else None
@@ -638,6 +638,7 @@ def simulate(setting, metrics, start, end, params=None, observed_capacity=None, 
                     values[rule["index"]] = value
                     if value is None:
                         missing.append(rule)
+                    report.evaluated(active, rule, value)
                 unreadable = profile["rules"] and missing and (params["missing_metrics"] == "any" or len(missing) == len(profile["rules"]))
                 if unreadable:
                     figures["minutes_without_metrics"] += interval
@@ -666,6 +667,7 @@ def simulate(setting, metrics, start, end, params=None, observed_capacity=None, 
                         rule = decision["rule"]
                         kind = "scale_out" if action == "out" else "scale_in"
                         recorder.event(minute, kind, count, decision["to"], name, decision["reason"], rule)
+                        report.acted(active, rule)
                         figures["scale_outs" if action == "out" else "scale_ins"] += 1
                         count, pending = _apply(count, decision["to"], pending, minute + delay)
                         extra = delay if action == "out" and params["cooldown_from"] == "ready" else 0
@@ -689,11 +691,40 @@ def simulate(setting, metrics, start, end, params=None, observed_capacity=None, 
         "events": recorder.events,
         "skipped": recorder.skipped,
         "timeline": _change_points(first, counts, readies, profile_names),
+        "rules": report.rows,
         "warnings": sorted(set(warnings)),
     }
     if keep_series:
         result["series"] = {"start": first * 60, "instances": counts, "ready": readies, "slo": slo_series}
     return result
+
+
+class _RuleReport:
+    """Per rule of every profile: how often the replay evaluated it, had data for it, found it firing, and acted on it."""
+
+    def __init__(self, profiles):
+        self._rows = {(position, rule["index"]): {
+            "profile": profile["name"], "rule": rule["index"], "metric_name": rule["metric_name"], "operator": rule["operator"],
+            "threshold": rule["threshold"], "direction": rule["direction"], "type": rule["type"], "value": rule["value"],
+            "approximation": unreplayable(rule), "evaluations": 0, "minutes_with_data": 0, "fired": 0, "scale_actions": 0}
+            for position, profile in enumerate(profiles) for rule in profile["rules"]}
+
+    @property
+    def rows(self):
+        """One dict per rule, in profile order."""
+        return list(self._rows.values())
+
+    def evaluated(self, profile_index, rule, value):
+        """One evaluation of a rule of the active profile."""
+        row = self._rows[(profile_index, rule["index"])]
+        row["evaluations"] += 1
+        if value is not None:
+            row["minutes_with_data"] += 1
+            row["fired"] += fires(rule, value)
+
+    def acted(self, profile_index, rule):
+        """The rule's scale action was taken."""
+        self._rows[(profile_index, rule["index"])]["scale_actions"] += 1
 
 
 def _apply(count, target, pending, ready_at):

@@ -16,6 +16,7 @@ import datetime
 
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import azure_errors
 from ansible_collections.mlops.autoscale.plugins.module_utils._engine import series_key
+from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 
 # Azure Monitor's names of the aggregations in a data point.
 POINT_FIELDS = {"Average": "average", "Minimum": "minimum", "Maximum": "maximum", "Total": "total", "Count": "count"}
@@ -91,10 +92,18 @@ class MetricHistory:
         return to_series(body, metric_name, aggregations, start, minutes)
 
     def fetch_all(self, needed, start, end):
-        """{series key: series} for the entries of _engine.required_series (merged across policies by the caller)."""
-        result = {}
+        """``({series key: series}, [(entry, AutoscaleError)])`` for the entries of _engine.required_series (merged across
+        policies by the caller). A series Azure Monitor does not have (400 or 404: another resource type, a metric or
+        namespace it does not know) is left out and returned with its error; any other failure raises."""
+        result, unreadable = {}, []
         for entry in needed:
-            series = self.fetch(entry["metric_resource_uri"], entry["metric_name"], entry.get("metric_namespace"),
-                                entry["aggregations"], start, end, entry.get("dimensions"))
+            try:
+                series = self.fetch(entry["metric_resource_uri"], entry["metric_name"], entry.get("metric_namespace"),
+                                    entry["aggregations"], start, end, entry.get("dimensions"))
+            except AutoscaleError as error:
+                if error.status not in (400, 404):
+                    raise
+                unreadable.append((entry, error))
+                continue
             result[series_key(entry["metric_resource_uri"], entry["metric_name"], entry.get("dimensions"))] = series
-        return result
+        return result, unreadable

@@ -142,7 +142,8 @@ autoscale_settings:
       type: dict
     profiles:
       description:
-        - The profiles, with portal/CLI end profiles folded into C(recurrence.end).
+        - The profiles, with the portal's and the Azure CLI's end profiles folded into C(recurrence.end) where that loses
+          nothing (an end profile that is no copy of the default profile stays a profile of its own, under its JSON name).
         - Each has C(name), C(capacity) (C(minimum), C(maximum), C(default) as integers), C(rules), and at most one of
           C(recurrence) (C(days), C(time_zone), C(start), C(end)) and C(fixed_date) (C(time_zone), C(start), C(end)).
         - Each rule has C(metric_name), C(metric_resource) (V(deployment), V(endpoint) or an id), C(metric_resource_uri),
@@ -170,6 +171,13 @@ autoscale_settings:
       description: The ARM resource as Azure returned it (webhook signatures masked).
       type: dict
       returned: when O(include_raw=true)
+    error:
+      description:
+        - Why a setting Azure holds cannot be expressed in the vocabulary (for example a recurrence day Azure took but that
+          is no weekday); the setting then has only C(id), C(name), C(resource_group), C(error) and, with
+          O(include_raw=true), C(raw). A warning says the same.
+      type: str
+      returned: when a setting cannot be read
 """
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
@@ -247,7 +255,12 @@ class AutoscaleInfoManager:
         for raw in self._candidates():
             if not self._in_scope(raw):
                 continue
-            item = _model.render(_model.normalise_setting(raw))
+            try:
+                item = _model.render(_model.normalise_setting(raw))
+            except ValueError as error:
+                self.module.warn(str(error))
+                item = {"id": raw.get("id"), "name": raw.get("name"), "resource_group": _model.resource_group_of(raw.get("id")),
+                        "error": str(error)}
             if self.params["include_raw"]:
                 item["raw"] = _model.mask_wire(raw)
             results.append(item)

@@ -170,7 +170,9 @@ options:
         type: str
         choices: [earlier, later]
       unknown_time_zone:
-        description: Whether a time zone without a known IANA equivalent is simulated as V(utc) (with a warning) or is an V(error). Default V(utc).
+        description:
+          - Whether a time zone without an IANA zone in CLDR's Windows mapping (every id the modules accept has one) is
+            simulated as V(utc) (with a warning) or is an V(error). Default V(utc).
         type: str
         choices: [utc, error]
       per_instance_metrics:
@@ -187,6 +189,13 @@ options:
       initial_count:
         description: The instance count at the start. Default the recorded count, else the active profile's default.
         type: int
+      exact_count_direction:
+        description:
+          - Which way an ExactCount rule may scale. V(by_count) (the default) scales out to its value below it and in to it
+            above it, whatever its written direction (the Azure CLI's C(--scale to) writes V(None)); V(as_written) lets it
+            act only in its written direction, so V(None) never acts. C(docs/simulation.md) has the evidence.
+        type: str
+        choices: [by_count, as_written]
   max_events:
     description: At most this many scale events and as many skip records are returned per policy (the first ones).
     type: int
@@ -209,6 +218,7 @@ extends_documentation_fragment:
   - mlops.autoscale._attributes.INFO_MODULE
   - mlops.autoscale._attributes.ACTIONGROUP_AZURE
 requirements:
+  - tzlocal (CLDR's Windows to IANA time zone mapping, for schedules)
   - matplotlib (only for O(png_path))
 notes:
   - The replay is a model. Metric history was recorded under the instance counts the deployment really had; only the
@@ -287,7 +297,10 @@ simulation:
           C(events) (C(time), C(kind) V(scale_out)/V(scale_in)/V(clamp)/V(default_capacity), C(from), C(to), C(profile),
           C(rule) index, C(reason)); C(skipped) (C(time), C(until), C(reason) V(flapping)/V(cooldown)/V(in_progress),
           C(direction), C(profile), C(runs), C(detail)); C(timeline) (change points C(time), C(instances), C(ready),
-          C(profile)); C(events_truncated), C(skipped_truncated), C(timeline_downsampled); C(warnings).
+          C(profile)); C(events_truncated), C(skipped_truncated), C(timeline_downsampled); C(rules) (every rule of every
+          profile as Azure has them, end profiles included, each with C(profile), C(rule) index, C(metric_name), C(operator),
+          C(threshold), C(direction), C(type), C(value), C(evaluations), C(minutes_with_data), C(fired),
+          C(scale_actions), C(approximation)); C(warnings) (time zones simulated as UTC, rules the replay approximates).
         - C(summary) has C(minutes), C(instance_hours), C(ready_instance_hours), C(mean_instances), C(peak_instances),
           C(lowest_instances), C(final_instances), C(minutes_at_maximum), C(minutes_at_minimum), C(profile_minutes),
           C(slo_minutes_breached) (null without O(slo)), C(scale_outs), C(scale_ins), C(clamps),
@@ -379,6 +392,7 @@ def build_spec():
             "per_instance_metrics": {"type": "list", "elements": "str"},
             "divide_per_instance_count": {"type": "str", "choices": ["capacity", "ready"]},
             "initial_count": {"type": "int"},
+            "exact_count_direction": {"type": "str", "choices": ["by_count", "as_written"]},
         }},
         "max_events": {"type": "int", "default": 200},
         "max_timeline": {"type": "int", "default": 500},
@@ -410,11 +424,15 @@ def proposed_setting(proposed, target_ids, name):
         if short not in PROPOSED_KEYS:
             raise ValueError("proposed.{0}: unknown; allowed: {1}".format(key, ", ".join(PROPOSED_KEYS)))
         given[short] = value
-    if not isinstance(given.get("capacity"), dict):
-        raise ValueError("proposed.capacity: required (minimum, maximum, default)")
-    default_name = given.get("default_profile_name") or "default"
-    profiles = [_model.build_profile({"name": default_name, "capacity": given["capacity"], "rules": given.get("rules") or []},
-                                     target_ids, "proposed")]
+    capacity = given.get("capacity")
+    if capacity is None and not given.get("profiles"):
+        raise ValueError("proposed.capacity: required (minimum, maximum, default), unless profiles holds the whole policy")
+    if capacity is not None and not isinstance(capacity, dict):
+        raise ValueError("proposed.capacity: must be a dict (minimum, maximum, default)")
+    profiles = []
+    if capacity is not None:
+        profiles.append(_model.build_profile({"name": given.get("default_profile_name") or "default", "capacity": capacity,
+                                              "rules": given.get("rules") or []}, target_ids, "proposed"))
     for index, profile in enumerate(given.get("profiles") or []):
         if not isinstance(profile, dict):
             raise ValueError("proposed.profiles[{0}]: must be a dict".format(index))
@@ -425,7 +443,7 @@ def proposed_setting(proposed, target_ids, name):
             profile["rules"] = []
         profiles.append(_model.build_profile(profile, target_ids, "proposed.profiles[{0}]".format(index)))
     setting = _model.new_setting(name, None, target_ids.deployment_id)
-    setting["profiles"] = profiles
+    setting["profiles"] = _model.fold_end_profiles(profiles)
     try:
         _model.validate_setting(setting)
     except ValueError as error:
@@ -453,6 +471,7 @@ def _bounded(result, max_events, max_timeline):
         "skipped_truncated": len(skipped) > max_events,
         "timeline": timeline,
         "timeline_downsampled": downsampled,
+        "rules": result["rules"],
         "warnings": result["warnings"],
     }
 
@@ -557,14 +576,20 @@ class SimulateManager:
         if params["simulate_current"]:
             raw = self.settings.find_by_target(target.resource_group, target.ids.deployment_id,
                                                [params["setting_name"] or target.default_name])
-            current = _model.normalise_setting(raw) if raw else None
+            try:
+                current = _model.normalise_setting(raw) if raw else None
+            except ValueError as error:
+                self._fail(error)
         policies = {label: setting for label, setting in (("current", current), ("proposed", proposed)) if setting}
 
         start = end - datetime.timedelta(seconds=window)
         lead = _longest_window(policies.values()) + parse_duration(engine_params["metric_lag"], "metric_lag") + 60
         fetch_start = start - datetime.timedelta(seconds=lead)
         needed = self._needed(policies, slo, target)
-        metrics = self.history.fetch_all(needed, fetch_start, end)
+        metrics, unreadable = self.history.fetch_all(needed, fetch_start, end)
+        for entry, error in unreadable:
+            self.module.warn("The {0} metric of {1} cannot be read ({2}): the rules that read it are replayed without data, as "
+                             "metrics Azure cannot read.".format(entry["metric_name"], entry["metric_resource_uri"], error.message))
         observed = self._observed_capacity(target, fetch_start, end)
 
         start_minute, minutes = int(start.timestamp() // 60), int(window // 60)

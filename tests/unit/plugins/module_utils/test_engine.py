@@ -318,10 +318,10 @@ def test_same_start_tie_break():
 
 
 def test_unknown_time_zone_is_reported_or_fails():
-    zone, warning = _engine.resolve_time_zone("Kamchatka Standard Time")
+    zone, warning = _engine.resolve_time_zone("Mars Standard Time")
     assert zone is datetime.timezone.utc and "simulated as UTC" in warning
-    with pytest.raises(ValueError, match="Kamchatka"):
-        _engine.resolve_time_zone("Kamchatka Standard Time", "error")
+    with pytest.raises(ValueError, match="Mars"):
+        _engine.resolve_time_zone("Mars Standard Time", "error")
     zone, warning = _engine.resolve_time_zone("UTC-08")
     assert warning is None and zone.utcoffset(None) == datetime.timedelta(hours=-8)
 
@@ -483,3 +483,46 @@ def test_count_always_within_the_active_profile_limits(seed):
             assert event["to"] > event["from"]
         if event["kind"] == "scale_in":
             assert event["to"] < event["from"]
+
+
+# ---------------------------------------------------------------- ExactCount rules, rules the model approximates
+
+def test_exact_count_rules_fire_whatever_their_written_direction():
+    """The Azure CLI's ``--scale to N`` writes ExactCount with direction None: scale out to 6 on high CPU, in to 2 on low."""
+    rules = [rule("GreaterThan", 80, "None", type="ExactCount", value=6), rule("LessThan", 20, "None", type="ExactCount", value=2)]
+    result = replay([profile(2, 8, 3, rules)], series([90.0] * 5 + [50.0] * 5 + [10.0] * 10), 20, initial_count=3)
+    assert [(event["kind"], event["from"], event["to"]) for event in result["events"]] == [("scale_out", 3, 6), ("scale_in", 6, 2)]
+    assert [row["scale_actions"] for row in result["rules"]] == [1, 1]
+    assert result["warnings"] == []
+
+
+def test_exact_count_as_written_keeps_direction_none_idle():
+    rules = [rule("GreaterThan", 80, "None", type="ExactCount", value=6)]
+    result = replay([profile(2, 8, 3, rules)], series([90.0] * 5), 5, initial_count=3, exact_count_direction="as_written")
+    assert result["events"] == [] and result["rules"][0]["fired"] == 5
+
+
+def test_an_exact_count_below_the_count_scales_in_even_written_increase():
+    """The portal writes 'Increase count to' with direction Increase; at a count above the value the rule lowers it."""
+    rules = [rule("GreaterThan", 80, "Increase", type="ExactCount", value=4)]
+    result = replay([profile(2, 8, 6, rules)], series([90.0] * 3), 3, initial_count=6)
+    assert [(event["kind"], event["to"]) for event in result["events"]] == [("scale_in", 4)]
+
+
+def test_every_rule_is_reported_and_approximations_are_named():
+    rules = [rule("GreaterThan", 80, "Increase", type="ServiceAllowedNextValue"), rule("LessThan", 20, "None"),
+             rule("LessThan", 10, "Decrease")]
+    result = replay([profile(1, 5, 2, rules)], series([50.0] * 3), 3, initial_count=2)
+    assert [(row["rule"], row["evaluations"], bool(row["approximation"])) for row in result["rules"]] == [
+        (0, 3, True), (1, 3, True), (2, 3, False)]
+    assert len(result["warnings"]) == 2
+    assert "rule 0" in result["warnings"][0] and "ServiceAllowedNextValue" in result["warnings"][0]
+    assert "rule 1" in result["warnings"][1] and "direction None with ChangeCount" in result["warnings"][1]
+
+
+def test_the_cli_end_profile_replays_as_azure_has_it():
+    """A setting the CLI made: weekend-profile with its end profile (a copy of the default, named with spaces)."""
+    weekend = profile(2, 2, 2, [], name="weekend-profile",
+                      recurrence={"days": ["Saturday", "Sunday"], "time_zone": "Pacific Standard Time", "start": "00:00", "end": "23:59"})
+    result = replay([profile(2, 5, 2, [rule("GreaterThan", 80, "Increase")]), weekend], {}, 60)
+    assert [row["profile"] for row in result["rules"]] == ["default", '{"name":"default","for":"weekend-profile"}']
