@@ -9,7 +9,10 @@
 from __future__ import annotations
 
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, parse_duration
-from ansible_collections.mlops.autoscale.plugins.module_utils._model import rule_identity
+from ansible_collections.mlops.autoscale.plugins.module_utils._engine import rule_direction, rule_result
+from ansible_collections.mlops.autoscale.plugins.module_utils._model import (
+    ENDPOINT_METRICS_WITH_DEPLOYMENT_DIMENSION, end_profiles_of, rule_identity,
+)
 
 DEFAULT_QUOTA_INSTANCES = 50
 MIN_RELIABLE_WINDOW = 300
@@ -21,16 +24,10 @@ def _finding(code, path, message, fix):
     return {"code": code, "path": path, "message": message, "fix": fix}
 
 
-def _count_after_scale_in(count, rule, minimum):
-    if rule["type"] == "ChangeCount":
-        target = count - rule["value"]
-    elif rule["type"] == "PercentChangeCount":
-        target = count - max(1, count * rule["value"] // 100)
-    elif rule["type"] == "ExactCount":
-        target = rule["value"]
-    else:
-        target = count - 1
-    return max(minimum, target)
+def _directions(rule, capacity):
+    """The ways a rule scales at some count of the profile's range (the engine's answer: an ExactCount rule scales out
+    below its value and in above it)."""
+    return {rule_direction(rule, count) for count in range(capacity["minimum"], capacity["maximum"] + 1)} - {None}
 
 
 def _projection_flaps(projected, scale_in, scale_out):
@@ -43,8 +40,11 @@ def _flapping(path, scale_in, scale_out, capacity):
     """The engine projects observed x current / new before a scale-in; if that reaches the scale-out threshold it flaps."""
     steps = []
     for count in range(capacity["minimum"] + 1, capacity["maximum"] + 1):
-        new = _count_after_scale_in(count, scale_in, capacity["minimum"])
-        if 0 < new < count and _projection_flaps(scale_in["threshold"] * count / new, scale_in, scale_out):
+        if rule_direction(scale_in, count) != "Decrease":
+            continue
+        new = max(capacity["minimum"], rule_result(scale_in, count))
+        if 0 < new < count and rule_direction(scale_out, new) == "Increase" and _projection_flaps(
+                scale_in["threshold"] * count / new, scale_in, scale_out):
             steps.append((count, new))
     if not steps:
         return []
@@ -58,9 +58,9 @@ def _flapping(path, scale_in, scale_out, capacity):
         "Lower the scale-in threshold below {0:.4g} or raise the scale-out threshold, or scale in by fewer instances.".format(safe))]
 
 
-def _rule_lints(path, index, rule, provisioning_time):
+def _rule_lints(path, index, rule, provisioning_time, target):
     where = "{0}.rules[{1}]".format(path, index)
-    findings = []
+    findings = _dimension_lints(where, rule, target)
     if (rule["operator"] in SCALE_IN_OPERATORS and rule["direction"] == "Increase") or (
             rule["operator"] in SCALE_OUT_OPERATORS and rule["direction"] == "Decrease"):
         findings.append(_finding(
@@ -71,7 +71,7 @@ def _rule_lints(path, index, rule, provisioning_time):
                 "low" if rule["operator"] in SCALE_IN_OPERATORS else "high"),
             "Use direction {0} (or flip the operator).".format("Decrease" if rule["direction"] == "Increase" else "Increase")))
     cooldown = parse_duration(rule["cooldown"], where + ".cooldown")
-    if rule["direction"] == "Increase" and cooldown < provisioning_time:
+    if (rule["direction"] == "Increase" or rule["type"] == "ExactCount") and cooldown < provisioning_time:
         findings.append(_finding(
             "cooldown-shorter-than-provisioning", where + ".cooldown",
             "Scale-out cooldown {0} is shorter than the provisioning time {1}: the engine may add instances again before the last ones "
@@ -91,19 +91,34 @@ def _rule_lints(path, index, rule, provisioning_time):
     return findings
 
 
-def _profile_lints(profile, provisioning_time):
+def _dimension_lints(where, rule, target):
+    """An endpoint metric that carries a ``deployment`` dimension, read without it, counts every deployment's traffic."""
+    if (rule["metric_resource"] != "endpoint" or rule["metric_name"] not in ENDPOINT_METRICS_WITH_DEPLOYMENT_DIMENSION or not target
+            or any(item["name"].lower() == "deployment" for item in rule["dimensions"])):
+        return []
+    return [_finding(
+        "endpoint-metric-without-deployment-dimension", where + ".dimensions",
+        "{0} of endpoint {1} counts the requests of every deployment behind it: without a deployment dimension this rule "
+        "scales deployment {2} on the whole endpoint's traffic, other deployments' included.".format(
+            rule["metric_name"], target["endpoint"], target["deployment"]),
+        "Add dimensions: [{{name: deployment, operator: Equals, values: [{0}]}}].".format(target["deployment"]))]
+
+
+def _profile_lints(profile, provisioning_time, target):
     path = "profiles.{0}".format(profile["name"])
     capacity, rules = profile["capacity"], profile["rules"]
     findings = []
     for index, rule in enumerate(rules):
-        findings.extend(_rule_lints(path, index, rule, provisioning_time))
-    scale_out = [rule for rule in rules if rule["direction"] == "Increase" and rule["operator"] in SCALE_OUT_OPERATORS]
-    scale_in = [rule for rule in rules if rule["direction"] == "Decrease" and rule["operator"] in SCALE_IN_OPERATORS]
+        findings.extend(_rule_lints(path, index, rule, provisioning_time, target))
+    scale_out = [rule for rule in rules if "Increase" in _directions(rule, capacity) and rule["operator"] in SCALE_OUT_OPERATORS]
+    scale_in = [rule for rule in rules if "Decrease" in _directions(rule, capacity) and rule["operator"] in SCALE_IN_OPERATORS]
     for rule_in in scale_in:
         for rule_out in scale_out:
             if rule_identity(rule_in)[:-1] == rule_identity(rule_out)[:-1]:
                 findings.extend(_flapping(path + ".rules", rule_in, rule_out, capacity))
-    directions = {rule["direction"] for rule in rules}
+    directions = set()
+    for rule in rules:
+        directions |= _directions(rule, capacity)
     if capacity["minimum"] < capacity["maximum"] and len(directions & {"Increase", "Decrease"}) == 1:
         only = "Increase" if "Increase" in directions else "Decrease"
         findings.append(_finding(
@@ -141,10 +156,46 @@ def _same_start_lints(profiles):
     return findings
 
 
+def _endless_recurrence_lints(profiles):
+    """With recurring profiles and none that ends, the default profile never applies again after the first start."""
+    recurring = [profile for profile in profiles if profile.get("recurrence")]
+    defaults = [profile for profile in profiles if not profile.get("recurrence") and not profile.get("fixed_date")]
+    if not recurring or not defaults or any(profile["recurrence"].get("end") for profile in recurring) or end_profiles_of(profiles):
+        return []
+    first = recurring[0]
+    return [_finding(
+        "recurrence-without-end", "profiles.{0}.recurrence.end".format(first["name"]),
+        "Azure keeps a recurring profile active until the next profile starts, and no profile here ends {0!r}: once it "
+        "starts, the default profile {1!r} never applies again.".format(first["name"], defaults[0]["name"]),
+        "Give {0!r} recurrence.end (the end profile the portal and the Azure CLI add restores the default profile then).".format(
+            first["name"]))]
+
+
+def _notification_lints(block):
+    findings = []
+    if block and (block["send_to_subscription_administrator"] or block["send_to_subscription_co_administrators"]):
+        findings.append(_finding(
+            "classic-administrator-emails", "notifications.send_to_subscription_administrator",
+            "Azure retired the classic subscription administrator and co-administrator roles on 2024-08-31: these e-mails "
+            "reach nobody, and Azure refuses to save a setting that asks for them (SendEmailsToAdminCoAdminsNotSupported, "
+            "since 2024-04-03).",
+            "Set send_to_subscription_administrator and send_to_subscription_co_administrators to false and list the people "
+            "in custom_emails, call a webhook, or alert an action group on the setting's ScaleActionsInitiated metric."))
+    for index, webhook in enumerate((block or {}).get("webhooks") or []):
+        if webhook["service_uri"].lower().startswith("http://"):
+            findings.append(_finding(
+                "webhook-without-https", "notifications.webhooks[{0}].service_uri".format(index),
+                "Azure posts every scale notification, with the setting's and the resource's names, to this http:// URL in "
+                "clear text.", "Use an https:// URL."))
+    return findings
+
+
 def lint_setting(setting, *, provisioning_time=900):
     """Findings ``{code, path, message, fix}`` for a vocabulary setting; ``provisioning_time`` in seconds."""
     findings = []
     for profile in setting["profiles"]:
-        findings.extend(_profile_lints(profile, provisioning_time))
+        findings.extend(_profile_lints(profile, provisioning_time, setting.get("target")))
     findings.extend(_same_start_lints(setting["profiles"]))
+    findings.extend(_endless_recurrence_lints(setting["profiles"]))
+    findings.extend(_notification_lints(setting.get("notifications")))
     return findings

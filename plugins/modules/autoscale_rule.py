@@ -79,7 +79,7 @@ EXAMPLES = r"""
     value: 1
     cooldown: 1h
 
-- name: Add an instance when the endpoint's request latency is above 70 ms
+- name: Add an instance when the blue deployment's request latency at the endpoint is above 70 ms
   mlops.autoscale.autoscale_rule:
     resource_group: rg-ml-prod
     workspace: ws-prod
@@ -88,6 +88,9 @@ EXAMPLES = r"""
     profile_name: my-scale-settings
     metric_name: RequestLatency
     metric_resource: endpoint
+    dimensions:
+      - name: deployment
+        values: [blue]
     operator: GreaterThan
     threshold: 70
     time_aggregation: Last
@@ -104,6 +107,9 @@ EXAMPLES = r"""
     profile_name: my-scale-settings
     metric_name: RequestLatency
     metric_resource: endpoint
+    dimensions:
+      - name: deployment
+        values: [blue]
     direction: Increase
     state: absent
 """

@@ -109,6 +109,7 @@ EXAMPLES = r"""
         recurrence:
           days: [Saturday, Sunday]
           time_zone: Pacific Standard Time
+          end: "23:59"
 
 - name: Disable autoscale (the policy is kept)
   mlops.autoscale.autoscale_state:
