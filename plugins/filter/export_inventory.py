@@ -15,13 +15,14 @@ description:
   - One host per online deployment that has a setting, named C(<workspace>.<endpoint>.<deployment>) as the inventory
     plugin P(mlops.autoscale.online_deployments#inventory) names it (qualified with the resource group when names collide),
     in the same C(workspace_*) and C(endpoint_*) groups.
-  - The default profile becomes C(endpoint_autoscale_capacity) and C(endpoint_autoscale_rules), other profiles
+  - The default profile becomes C(endpoint_autoscale_capacity) and C(endpoint_autoscale_rules) (a setting without one gets
+    C(endpoint_autoscale_capacity=null)), other profiles
     C(endpoint_autoscale_profiles); C(endpoint_autoscale_enabled), C(endpoint_autoscale_tags),
     C(endpoint_autoscale_notifications) and C(endpoint_autoscale_setting_name) are always written, so the export is the
     whole policy. Output-only keys such as C(metric_resource_uri) are dropped.
   - Masked webhook URIs are not written as real ones, they go to the host variable C(endpoint_autoscale_masked_webhook_uris)
     and the webhooks refer to it.
-  - Settings that the role cannot express (not targeting an online deployment, no default profile, or kept in another
+  - Settings that the role cannot express (not targeting an online deployment, or kept in another
     resource group than their workspace) are left out and listed in RV(_value.skipped).
 author:
   - mlops.autoscale developers (@mlops-autoscale)

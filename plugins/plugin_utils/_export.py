@@ -104,32 +104,35 @@ def setting_to_role_vars(setting):
     """``(variables, notes)``: one autoscale_info setting as the role endpoint_autoscale's host variables.
 
     ``notes`` are remarks for the reader of the exported file. Raises ValueError when the setting cannot be expressed
-    in the role's vocabulary (its target is not an online deployment, or it has no profile).
+    in the role's vocabulary (its target is not an online deployment).
     """
+    if setting.get("error"):
+        raise ValueError(setting["error"])
     target = setting.get("target")
     if not target:
         raise ValueError("autoscale setting {0!r} does not target an Azure ML online deployment ({1})".format(
             setting.get("name"), setting.get("target_id")))
     profiles = setting.get("profiles") or []
     defaults = [profile for profile in profiles if is_default_profile(profile)]
-    if not defaults:
-        raise ValueError("autoscale setting {0!r} has no default profile (one without recurrence or fixed_date)".format(setting.get("name")))
     notes = []
     setting_group = setting.get("resource_group")
     if setting_group and setting_group.lower() != target["resource_group"].lower():
         raise ValueError("autoscale setting {0!r} is in resource group {1!r}, not in its workspace's resource group {2!r}, where "
                          "the role looks for it".format(setting.get("name"), setting_group, target["resource_group"]))
-    default = defaults[0]
+    default = defaults[0] if defaults else None
     if len(defaults) > 1:
         notes.append("The setting has {0} default profiles; {1!r} is the default profile here, the others are listed in "
                      "endpoint_autoscale_profiles.".format(len(defaults), default["name"]))
+    if default is None:
+        notes.append("The setting has no default profile (a profile without recurrence or fixed_date): its profiles are all "
+                     "in endpoint_autoscale_profiles, and endpoint_autoscale_capacity is null.")
     variables = target_vars(target)
     variables.update({
         VAR_PREFIX + "setting_name": setting["name"],
         VAR_PREFIX + "enabled": bool(setting.get("enabled")),
-        VAR_PREFIX + "default_profile_name": default["name"],
-        VAR_PREFIX + "capacity": _pick(default["capacity"], CAPACITY_KEYS),
-        VAR_PREFIX + "rules": [role_rule(rule) for rule in default.get("rules") or []],
+        VAR_PREFIX + "default_profile_name": default["name"] if default else "default",
+        VAR_PREFIX + "capacity": _pick(default["capacity"], CAPACITY_KEYS) if default else None,
+        VAR_PREFIX + "rules": [role_rule(rule) for rule in default.get("rules") or []] if default else [],
         VAR_PREFIX + "profiles": [role_profile(profile) for profile in profiles if profile is not default],
     })
     notifications, masked = role_notifications(setting.get("notifications"))

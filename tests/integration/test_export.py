@@ -172,7 +172,6 @@ SETUP_PLAYBOOK = """
         enabled: true
         tags: {team: fraud, env: prod}
         notifications:
-          send_to_subscription_administrator: true
           custom_emails: [oncall@example.com]
           webhooks:
             - service_uri: "%(webhook)s"

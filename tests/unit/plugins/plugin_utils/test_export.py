@@ -104,15 +104,24 @@ def test_masked_webhooks_become_a_placeholder_variable():
 @pytest.mark.parametrize("mutate, message", [
     (lambda raw: raw["properties"].update(targetResourceUri="/subscriptions/0/resourceGroups/rg/providers/Microsoft.Web/sites/app"),
      "does not target an Azure ML online deployment"),
-    (lambda raw: raw["properties"].update(profiles=[p for p in raw["properties"]["profiles"] if p.get("recurrence") or p.get("fixedDate")]),
-     "has no default profile"),
     (lambda raw: raw.update(id=raw["id"].replace("/rg-ml/", "/rg-other/")), "not in its workspace's resource group"),
-], ids=["not-a-deployment", "no-default-profile", "other-resource-group"])
+], ids=["not-a-deployment", "other-resource-group"])
 def test_settings_the_role_cannot_express_are_refused(mutate, message):
     raw = copy.deepcopy(PORTAL_RAW)
     mutate(raw)
     with pytest.raises(ValueError, match=message):
         _export.setting_to_role_vars(info(raw))
+
+
+def test_a_setting_without_a_default_profile_is_all_scheduled_profiles():
+    """The portal's recurring conditions and Terraform's weekend example have no default profile: capacity null."""
+    raw = copy.deepcopy(PORTAL_RAW)
+    raw["properties"]["profiles"] = [p for p in raw["properties"]["profiles"] if p.get("recurrence") or p.get("fixedDate")]
+    variables, notes = _export.setting_to_role_vars(info(raw))
+    assert variables["endpoint_autoscale_capacity"] is None and variables["endpoint_autoscale_rules"] == []
+    assert [profile["name"] for profile in variables["endpoint_autoscale_profiles"]] == [
+        p["name"] for p in raw["properties"]["profiles"]]
+    assert any("no default profile" in note for note in notes)
 
 
 def test_several_default_profiles_and_predictive_policy_are_noted():
