@@ -69,9 +69,8 @@ def emulator(tmp_path_factory):
         proc.stop()
 
 
-@pytest.fixture(scope='session')
-def integration_env(emulator):
-    """Environment for ansible-playbook: the emulator's client variables and nothing from outside."""
+def playbook_env(emulator) -> dict:
+    """Environment for ansible-playbook against ``emulator``: its client variables and nothing from outside."""
     env = {
         key: value for key, value in os.environ.items()
         if not key.startswith(SCRUBBED_PREFIXES) and key not in SCRUBBED_NAMES
@@ -104,3 +103,9 @@ def integration_env(emulator):
         'PYTHONDONTWRITEBYTECODE': '1',
     })
     return env
+
+
+@pytest.fixture(scope='session')
+def integration_env(emulator):
+    """Environment for ansible-playbook: the emulator's client variables and nothing from outside."""
+    return playbook_env(emulator)
