@@ -46,10 +46,11 @@ MODULES = $(sort $(basename $(notdir $(filter-out %/__init__.py,$(wildcard plugi
 EMULATOR_PROJECT := $(wildcard tools/arm_emulator/pyproject.toml)
 
 .PHONY: help venv collection units emulator-tests integration sanity lint changelog-lint doc \
-        test demo build clean distclean bench
+        test demo build clean distclean bench corpus-capture compatibility
 
 help:
 	@echo "targets: venv collection units emulator-tests integration sanity lint changelog-lint doc test demo build clean distclean"
+	@echo "         bench corpus-capture compatibility (never part of test)"
 
 # ---------------------------------------------------------------- environment
 
@@ -167,6 +168,34 @@ bench: venv collection $(STAMPS)/bench-peer-venv
 	  "$$($(PEER_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/sitecustomize.py"
 	$(BIN)/python bench/run.py --sizes "$(BENCH_SIZES)" --forks $(BENCH_FORKS) --latency-ms $(BENCH_LATENCY_MS) \
 	  --peer-venv $(PEER_VENV) --work $(BENCH_DIR) --doc docs/performance.md $(BENCH_ARGS)
+
+# ---------------------------------------------------------------- corpus (never part of `make test`)
+
+# `make corpus-capture` runs the real Azure CLI, the seed how-to's Python SDK steps and azure.azcollection against the
+# ARM emulator, in a network namespace that has only loopback, and rewrites tests/corpus/{azure-cli,azure-sdk-sample,
+# azure.azcollection} (hacking/capture_corpus.py); then docs/compatibility.md. It installs azure-cli (about 730 MB) and
+# the benchmark's peer (about 1.5 GB) into .build once; it needs `unshare` (util-linux) and `ip` (iproute2).
+AZURE_CLI_VENV := $(BUILD)/azure-cli-venv
+AZURE_CLI_VERSION ?= 2.91.0
+CAPTURE := unshare --net --map-root-user bash -c
+
+$(STAMPS)/azure-cli-venv:
+	@mkdir -p $(STAMPS)
+	test -x $(AZURE_CLI_VENV)/bin/python || $(PYTHON) -m venv $(AZURE_CLI_VENV)
+	$(AZURE_CLI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check azure-cli==$(AZURE_CLI_VERSION)
+	touch $@
+
+corpus-capture: venv $(STAMPS)/azure-cli-venv $(STAMPS)/bench-peer-venv
+	install -m 0644 bench/peer_sitecustomize.py \
+	  "$$($(PEER_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/sitecustomize.py"
+	$(CAPTURE) 'ip link set lo up && $(BIN)/python hacking/capture_corpus.py azure-cli --az $(AZURE_CLI_VENV)/bin/az'
+	$(CAPTURE) 'ip link set lo up && $(BIN)/python hacking/capture_corpus.py azure-sdk-sample'
+	$(CAPTURE) 'ip link set lo up && $(BIN)/python hacking/capture_corpus.py azure.azcollection --peer-venv $(PEER_VENV)'
+	$(MAKE) compatibility
+
+# docs/compatibility.md from tests/corpus (test_corpus.py checks that it is up to date).
+compatibility: venv
+	$(BIN)/python tests/integration/corpus.py docs/compatibility.md
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache
