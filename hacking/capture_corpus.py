@@ -99,9 +99,9 @@ CLI_SCENARIOS = [
     {"file": "operators-aggregations", "setting": "as-operators",
      "feature": "the condition operators and time aggregations the CLI writes (>, >=, <, <=; avg, min, max, total), "
                 "--timegrain statistics",
-     "source": CLI_SOURCE + ": autoscale_rule_create; grammar/autoscale/AutoscaleConditionValidator.py (== and != lex as dimension "
-               "operators, so a condition cannot use Equals or NotEquals; the count aggregation crashes az 2.91.0 in get_condition_from_model, "
-               "TimeAggregationType.count being str.count)",
+     "source": (CLI_SOURCE + ": autoscale_rule_create; grammar/autoscale/AutoscaleConditionValidator.py (== and != lex as dimension "
+                "operators, so a condition cannot use Equals or NotEquals; the count aggregation crashes az 2.91.0 in "
+                "get_condition_from_model, TimeAggregationType.count being str.count)"),
      "commands": ["az monitor autoscale create -n as-operators --resource $DEPLOYMENT_ID --min-count 1 --max-count 10 --count 2",
                   "az monitor autoscale rule create --autoscale-name as-operators --condition \"GpuUtilizationPercentage >= 80 avg 5m\" "
                   "--scale out 2 --cooldown 15",
@@ -124,8 +124,8 @@ CLI_SCENARIOS = [
                   "where deployment == blue or green\" --scale in 1"]},
     {"file": "recurrence-start-end-copy-rules", "setting": "as-business-hours",
      "feature": "profile create --recurrence week mon..fri --start 08:00 --end 18:30 in W. Europe Standard Time, --copy-rules default",
-     "source": CLI_SOURCE + ": autoscale_profile_create, _create_recurring_profile (the end profile: json.dumps({'name': default, "
-               "'for': profile}))",
+     "source": (CLI_SOURCE + ": autoscale_profile_create, _create_recurring_profile (the end profile: json.dumps({'name': default, "
+                "'for': profile}))"),
      "commands": ["az monitor autoscale create -n as-business-hours --resource $DEPLOYMENT_ID --min-count 1 --max-count 4 --count 1",
                   "az monitor autoscale rule create --autoscale-name as-business-hours --condition \"CpuUtilizationPercentage > 70 avg 5m\" "
                   "--scale out 1 --cooldown 20",
@@ -137,8 +137,8 @@ CLI_SCENARIOS = [
     {"file": "recurrence-rules-added-later", "setting": "as-late-rules",
      "feature": "a recurring profile created before the rules: the CLI adds rules to the default profile only, so its end profile "
                 "keeps the old (empty) rule list",
-     "source": CLI_SOURCE + ": _create_recurring_profile copies the default profile's rules once; autoscale_rule_create appends to "
-               "the named profile only",
+     "source": (CLI_SOURCE + ": _create_recurring_profile copies the default profile's rules once; autoscale_rule_create appends to "
+                "the named profile only"),
      "commands": ["az monitor autoscale create -n as-late-rules --resource $DEPLOYMENT_ID --min-count 2 --max-count 6 --count 2",
                   "az monitor autoscale profile create --autoscale-name as-late-rules -n night --count 1 --min-count 1 --max-count 2 "
                   "--recurrence week mon tue wed thu fri sat sun --start 22:00 --end 06:00 --timezone \"Tokyo Standard Time\"",
@@ -625,6 +625,12 @@ def capture_sdk(capture):
 
 # ---------------------------------------------------------------- azure.azcollection
 
+PEER_VERSIONS = ("import json, importlib.metadata as m; "
+                 "print(json.dumps({n: m.version(n) for n in ('ansible', 'ansible-core', 'azure-mgmt-monitor')}))")
+PEER_COLLECTION_VERSION = ("import json, os, ansible_collections.azure.azcollection as c; "
+                           "print(json.load(open(os.path.join(list(c.__path__)[0], 'MANIFEST.json')))['collection_info']['version'])")
+
+
 def _yaml_options(options, variables):
     text = json.dumps(options)
     for name, value in variables.items():
@@ -635,10 +641,8 @@ def _yaml_options(options, variables):
 def capture_azcollection(capture, peer_venv):
     """The peer's playbooks, run by the peer's own ansible-playbook."""
     python = os.path.join(peer_venv, "bin", "python")
-    versions = json.loads(_run([python, "-c", "import json, importlib.metadata as m; print(json.dumps({n: m.version(n) for n in "
-                                                "('ansible', 'ansible-core', 'azure-mgmt-monitor')}))"], os.environ.copy()))
-    galaxy = _run([python, "-c", "import json, ansible_collections.azure.azcollection as c, os; print(json.load(open(os.path.join("
-                                 "list(c.__path__)[0], 'MANIFEST.json')))['collection_info']['version'])"], os.environ.copy()).strip()
+    versions = json.loads(_run([python, "-c", PEER_VERSIONS], os.environ.copy()))
+    galaxy = _run([python, "-c", PEER_COLLECTION_VERSION], os.environ.copy()).strip()
     env = _clean_env(capture.emulator)
     env.pop("ARM_CLOUD_METADATA_URL", None)  # azure-cli-core would fetch it at import time; the peer takes AZURE_CLOUD_ENVIRONMENT
     variables = capture.variables()

@@ -83,6 +83,7 @@ OPERATORS = {
     "NotEquals": lambda value, threshold: value != threshold,
 }
 
+
 # ---------------------------------------------------------------- inputs
 
 def series_key(resource_uri, metric_name, dimensions=None):
