@@ -247,19 +247,19 @@ options:
           name:
             type: str
             required: true
-            description: See O(mlops.autoscale.autoscale_rule#module:dimensions.name).
+            description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].name).
           operator:
             type: str
             choices:
             - Equals
             - NotEquals
             default: Equals
-            description: See O(mlops.autoscale.autoscale_rule#module:dimensions.operator).
+            description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].operator).
           values:
             type: list
             elements: str
             required: true
-            description: See O(mlops.autoscale.autoscale_rule#module:dimensions.values).
+            description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].values).
       divide_per_instance:
         type: bool
         default: false
@@ -423,19 +423,19 @@ options:
               name:
                 type: str
                 required: true
-                description: See O(mlops.autoscale.autoscale_rule#module:dimensions.name).
+                description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].name).
               operator:
                 type: str
                 choices:
                 - Equals
                 - NotEquals
                 default: Equals
-                description: See O(mlops.autoscale.autoscale_rule#module:dimensions.operator).
+                description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].operator).
               values:
                 type: list
                 elements: str
                 required: true
-                description: See O(mlops.autoscale.autoscale_rule#module:dimensions.values).
+                description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].values).
           divide_per_instance:
             type: bool
             default: false

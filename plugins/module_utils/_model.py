@@ -635,12 +635,13 @@ def notification_key(block):
 
 
 def mask_uri(uri):
-    """A webhook URI with signature-like query values and any userinfo password replaced by VALUE_REDACTED."""
-    match = re.match(r"^(?P<head>[a-z][a-z0-9+.-]*://)(?P<netloc>[^/?#]*)(?P<rest>.*)$", uri or "", re.IGNORECASE | re.DOTALL)
-    if not match:
+    """A webhook URI with signature-like query values and any userinfo password replaced by VALUE_REDACTED (also when
+    the URI is malformed, as in the message that refuses it)."""
+    if not uri:
         return uri
-    netloc = re.sub(r"^([^:@]*):[^@]*@", r"\1:" + REDACTED + "@", match.group("netloc"))
-    rest = match.group("rest")
+    match = re.match(r"^(?P<head>[a-z][a-z0-9+.-]*://)(?P<netloc>[^/?#]*)(?P<rest>.*)$", uri or "", re.IGNORECASE | re.DOTALL)
+    head, netloc, rest = (match.group("head"), match.group("netloc"), match.group("rest")) if match else ("", "", uri)
+    netloc = re.sub(r"^([^:@]*):[^@]*@", r"\1:" + REDACTED + "@", netloc)
     path, query_mark, query = rest.partition("?")
     if query_mark:
         query, hash_mark, fragment = query.partition("#")
@@ -649,7 +650,7 @@ def mask_uri(uri):
             name, equals, _value = pair.partition("=")
             pairs.append(name + "=" + REDACTED if equals and name.lower() in SECRET_QUERY_PARAMETERS else pair)
         rest = path + "?" + "&".join(pairs) + hash_mark + fragment
-    return match.group("head") + netloc + rest
+    return head + netloc + rest
 
 
 def _real_uri(uri, known_uris, field):

@@ -185,8 +185,8 @@ CASES = [
      ["recurrence.end", "default profile"]),
     ("state-email", "autoscale_state", state(notifications={"custom_emails": ["not-an-email"]}), ["custom_emails[0]", "e-mail"]),
     ("state-email-space", "autoscale_state", state(notifications={"custom_emails": ["ops team@example.com"]}), ["custom_emails[0]", "e-mail"]),
-    ("state-webhook-http", "autoscale_state",
-     state(notifications={"webhooks": [{"service_uri": "http://hooks.example.com/scale?sig=" + SIG}]}), ["webhooks[0].service_uri", "https://"]),
+    ("state-webhook-no-scheme", "autoscale_state",
+     state(notifications={"webhooks": [{"service_uri": "hooks.example.com/scale?sig=" + SIG}]}), ["webhooks[0].service_uri", "https://"]),
     ("state-webhook-ftp", "autoscale_state",
      state(notifications={"webhooks": [{"service_uri": "ftp://hooks.example.com/x?code=" + SIG}]}), ["webhooks[0].service_uri", "https://"]),
     ("state-webhook-no-host", "autoscale_state", state(notifications={"webhooks": [{"service_uri": "https://"}]}),
@@ -315,8 +315,8 @@ ROLE_CASES = {
     "bad-duration": ({"endpoint_autoscale_rules": [dict(RULE, time_window="ten minutes")]}, ["time_window", "not a duration"]),
     "changecount-too-big": ({"endpoint_autoscale_rules": [dict(RULE, value=4)]}, ["value", "ChangeCount", "1 to 2"]),
     "state-enum": ({"endpoint_autoscale_state": "deleted"}, ["endpoint_autoscale_state", "present", "absent"]),
-    "http-webhook": ({"endpoint_autoscale_notifications": {"webhooks": [{"service_uri": "http://hooks.example.com/a?sig=" + SIG}]}},
-                     ["service_uri", "https://"]),
+    "webhook-without-scheme": ({"endpoint_autoscale_notifications": {"webhooks": [{"service_uri": "hooks.example.com/a?sig=" + SIG}]}},
+                               ["service_uri", "https://"]),
 }
 
 

@@ -139,3 +139,14 @@ def test_notifications():
 def test_notification_errors(params, message):
     with pytest.raises(ValueError, match="^" + message):
         _model.build_notifications(params, "notifications")
+
+
+@pytest.mark.parametrize("uri, masked", [
+    ("hooks.example.com/scale?sig=abc&x=1", "hooks.example.com/scale?sig=VALUE_REDACTED&x=1"),
+    ("https://user:pass@hooks.example.com/a?code=1#f", "https://user:VALUE_REDACTED@hooks.example.com/a?code=VALUE_REDACTED#f"),
+    ("https://hooks.example.com/a", "https://hooks.example.com/a"),
+    (None, None),
+])
+def test_mask_uri_also_masks_a_malformed_uri(uri, masked):
+    """An error message that refuses a malformed URI quotes it: its signature must not leak either."""
+    assert _model.mask_uri(uri) == masked
