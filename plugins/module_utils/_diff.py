@@ -14,7 +14,7 @@ and only the cause.
 from __future__ import annotations
 
 from ansible_collections.mlops.autoscale.plugins.module_utils._model import (
-    DEPLOYMENT_METRICS, OPERATOR_SIGNS, id_key, mask_secrets, notification_key, render, rule_identity, rule_key, schedule_key,
+    DEPLOYMENT_METRICS, OPERATOR_SIGNS, id_key, mask_secrets, notification_key, profile_label, render, rule_identity, rule_key, schedule_key,
 )
 
 RULE_FIELDS = ("statistic", "time_grain", "time_window", "time_aggregation", "operator", "threshold", "divide_per_instance", "type",
@@ -34,6 +34,10 @@ class DifferenceTracker:
     def has_differences(self):
         """Whether anything differs."""
         return bool(self.differences)
+
+    def paths(self):
+        """The paths that differ, in order."""
+        return [item["path"] for item in self.differences]
 
     def get_before(self):
         """The before values keyed by path."""
@@ -93,8 +97,8 @@ def _compare_profiles(tracker, before, after):
     after_by_name = {profile["name"]: profile for profile in after}
     names = [profile["name"] for profile in before] + [profile["name"] for profile in after if profile["name"] not in before_by_name]
     for name in names:
-        path = "profiles.{0}".format(name)
         old, new = before_by_name.get(name), after_by_name.get(name)
+        path = profile_label(old or new)
         if old is None or new is None:
             tracker.add(path, render({"profiles": [old]})["profiles"][0] if old else None,
                         render({"profiles": [new]})["profiles"][0] if new else None)

@@ -26,7 +26,7 @@ import math
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, parse_duration
-from ansible_collections.mlops.autoscale.plugins.module_utils._model import OPERATOR_SIGNS, id_key, profiles_as_written
+from ansible_collections.mlops.autoscale.plugins.module_utils._model import OPERATOR_SIGNS, display_name, id_key, profiles_as_written
 from ansible_collections.mlops.autoscale.plugins.module_utils._timezones import TimeZoneDataMissing, iana_zone
 
 UTC = datetime.timezone.utc
@@ -213,14 +213,16 @@ def _compile_rule(rule, index):
 
 
 def _compile_profile(profile, warnings):
+    """The profile under its display name (end profiles named after the profile they end), Azure's in ``azure_name``."""
+    name = display_name(profile["name"])
     rules = [_compile_rule(rule, index) for index, rule in enumerate(profile.get("rules") or [])]
     for rule in rules:
         problem = unreplayable(rule)
         if problem:
             warnings.append("profile {0!r} rule {1} ({2} {3} {4:g}, {5} {6}): {7}".format(
-                profile["name"], rule["index"], rule["metric_name"], OPERATOR_SIGNS[rule["operator"]], float(rule["threshold"]),
+                name, rule["index"], rule["metric_name"], OPERATOR_SIGNS[rule["operator"]], float(rule["threshold"]),
                 rule["direction"], rule["type"], problem))
-    return {"name": profile["name"], "capacity": dict(profile["capacity"]), "rules": rules}
+    return {"name": name, "azure_name": profile["name"], "capacity": dict(profile["capacity"]), "rules": rules}
 
 
 def unreplayable(rule):
@@ -705,8 +707,8 @@ class _RuleReport:
 
     def __init__(self, profiles):
         self._rows = {(position, rule["index"]): {
-            "profile": profile["name"], "rule": rule["index"], "metric_name": rule["metric_name"], "operator": rule["operator"],
-            "threshold": rule["threshold"], "direction": rule["direction"], "type": rule["type"], "value": rule["value"],
+            "profile": profile["name"], "azure_profile": profile["azure_name"], "rule": rule["index"], "metric_name": rule["metric_name"],
+            "operator": rule["operator"], "threshold": rule["threshold"], "direction": rule["direction"], "type": rule["type"], "value": rule["value"],
             "approximation": unreplayable(rule), "evaluations": 0, "minutes_with_data": 0, "fired": 0, "scale_actions": 0}
             for position, profile in enumerate(profiles) for rule in profile["rules"]}
 

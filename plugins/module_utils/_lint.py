@@ -11,7 +11,7 @@ from __future__ import annotations
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, parse_duration
 from ansible_collections.mlops.autoscale.plugins.module_utils._engine import rule_direction, rule_result
 from ansible_collections.mlops.autoscale.plugins.module_utils._model import (
-    ENDPOINT_METRICS_WITH_DEPLOYMENT_DIMENSION, end_profiles_of, rule_identity,
+    ENDPOINT_METRICS_WITH_DEPLOYMENT_DIMENSION, display_name, end_profiles_of, profile_label, rule_identity,
 )
 
 DEFAULT_QUOTA_INSTANCES = 50
@@ -105,7 +105,7 @@ def _dimension_lints(where, rule, target):
 
 
 def _profile_lints(profile, provisioning_time, target):
-    path = "profiles.{0}".format(profile["name"])
+    path = profile_label(profile)
     capacity, rules = profile["capacity"], profile["rules"]
     findings = []
     for index, rule in enumerate(rules):
@@ -124,12 +124,12 @@ def _profile_lints(profile, provisioning_time, target):
         findings.append(_finding(
             "scale-out-without-scale-in" if only == "Increase" else "scale-in-without-scale-out", path + ".rules",
             "Profile {0!r} only has {1} rules: the count {2} and never comes back.".format(
-                profile["name"], "scale-out" if only == "Increase" else "scale-in", "rises" if only == "Increase" else "falls"),
+                display_name(profile["name"]), "scale-out" if only == "Increase" else "scale-in", "rises" if only == "Increase" else "falls"),
             "Add a matching {0} rule.".format("scale-in (Decrease)" if only == "Increase" else "scale-out (Increase)")))
     if capacity["minimum"] == capacity["maximum"] and rules:
         findings.append(_finding(
             "fixed-size-with-rules", path + ".rules",
-            "Profile {0!r} has minimum = maximum = {1}: its rules can never act.".format(profile["name"], capacity["minimum"]),
+            "Profile {0!r} has minimum = maximum = {1}: its rules can never act.".format(display_name(profile["name"]), capacity["minimum"]),
             "Remove the rules, or widen the capacity range."))
     if capacity["maximum"] > DEFAULT_QUOTA_INSTANCES:
         findings.append(_finding(
@@ -149,9 +149,9 @@ def _same_start_lints(profiles):
             shared = [day for day in one["days"] if day in two["days"]]
             if shared and one["start"] == two["start"] and one["time_zone"] == two["time_zone"]:
                 findings.append(_finding(
-                    "recurring-profiles-same-start", "profiles.{0}.recurrence.start".format(second["name"]),
+                    "recurring-profiles-same-start", profile_label(second) + ".recurrence.start",
                     "Profiles {0!r} and {1!r} both start at {2} ({3}) on {4}: which one wins is undocumented.".format(
-                        first["name"], second["name"], one["start"], one["time_zone"], ", ".join(shared)),
+                        display_name(first["name"]), display_name(second["name"]), one["start"], one["time_zone"], ", ".join(shared)),
                     "Give them different days or start times, or merge them."))
     return findings
 
@@ -164,7 +164,7 @@ def _endless_recurrence_lints(profiles):
         return []
     first = recurring[0]
     return [_finding(
-        "recurrence-without-end", "profiles.{0}.recurrence.end".format(first["name"]),
+        "recurrence-without-end", profile_label(first) + ".recurrence.end",
         "Azure keeps a recurring profile active until the next profile starts, and no profile here ends {0!r}: once it "
         "starts, the default profile {1!r} never applies again.".format(first["name"], defaults[0]["name"]),
         "Give {0!r} recurrence.end (the end profile the portal and the Azure CLI add restores the default profile then).".format(

@@ -415,6 +415,14 @@ def parse_end_profile_name(name):
     return None
 
 
+def display_name(name):
+    """A profile's name as a person reads it: an end profile's JSON name becomes ``<default> after <profile it ends>``."""
+    names = parse_end_profile_name(name)
+    if names is None:
+        return name
+    return "{0} after {1}".format(*names) if names[0] else "after {0}".format(names[1])
+
+
 def is_default_profile(profile):
     """A profile with neither recurrence nor fixed date."""
     return not profile.get("recurrence") and not profile.get("fixed_date")
@@ -734,8 +742,9 @@ def _normalised(raw):
 _fresh = copy.deepcopy
 
 
-def _profile_label(profile):
-    return "profiles.{0}".format(profile["name"])
+def profile_label(profile):
+    """The path of a profile in messages and diffs: ``profiles.<display name>``."""
+    return "profiles.{0}".format(display_name(profile["name"]))
 
 
 def validate_setting(setting):
@@ -754,7 +763,7 @@ def validate_setting(setting):
     ends = end_profiles_of(profiles)
     floor = MIN_ML_CAPACITY if setting.get("target") else 0
     for profile in profiles:
-        where = _profile_label(profile)
+        where = profile_label(profile)
         capacity = _check_capacity(profile["capacity"], where + ".capacity", floor)
         if len(profile["rules"]) > MAX_RULES:
             raise ValueError("{0}.rules: {1} rules exceed Azure's limit of {2} per profile".format(where, len(profile["rules"]), MAX_RULES))
@@ -824,7 +833,7 @@ def _merge_profile(existing, wanted, purge_rules, rules_given):
     elif existing is not None and not purge_rules:
         merged["rules"] = copy.deepcopy(existing["rules"])
         for rule in rules:
-            merged["rules"] = _merge_rule(merged["rules"], rule, "{0}.rules".format(_profile_label(wanted)))
+            merged["rules"] = _merge_rule(merged["rules"], rule, "{0}.rules".format(profile_label(wanted)))
     else:
         merged["rules"] = list(rules or [])
     return merged
@@ -852,7 +861,7 @@ def apply_rule(setting, profile_name, rule, state):
         return None
     result = _fresh(setting)
     profile = find_profile(result, profile_name)
-    where = "{0}.rules".format(_profile_label(profile))
+    where = "{0}.rules".format(profile_label(profile))
     profile["rules"] = (_merge_rule if state == "present" else _remove_rule)(profile["rules"], rule, where)
     result["profiles"] = _settled(result["profiles"])
     validate_setting(result)
@@ -1007,7 +1016,7 @@ def profiles_as_written(profiles, end_names=None):
         written.append(profile)
         if (profile.get("recurrence") or {}).get("end"):
             if not defaults:
-                raise ValueError("{0}.recurrence.end: needs a default profile for the end profile to restore".format(_profile_label(profile)))
+                raise ValueError("{0}.recurrence.end: needs a default profile for the end profile to restore".format(profile_label(profile)))
             name = (end_names or {}).get(profile["name"])
             default = defaults.get(parse_end_profile_name(name)[0]) if name else None
             written.append(end_profile_for(profile, default or next(iter(defaults.values())), name if default else None))

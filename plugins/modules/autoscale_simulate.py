@@ -298,9 +298,11 @@ simulation:
           C(rule) index, C(reason)); C(skipped) (C(time), C(until), C(reason) V(flapping)/V(cooldown)/V(in_progress),
           C(direction), C(profile), C(runs), C(detail)); C(timeline) (change points C(time), C(instances), C(ready),
           C(profile)); C(events_truncated), C(skipped_truncated), C(timeline_downsampled); C(rules) (every rule of every
-          profile as Azure has them, end profiles included, each with C(profile), C(rule) index, C(metric_name), C(operator),
+          profile as Azure has them, end profiles included, each with C(profile), C(azure_profile), C(rule) index, C(metric_name), C(operator),
           C(threshold), C(direction), C(type), C(value), C(evaluations), C(minutes_with_data), C(fired),
           C(scale_actions), C(approximation)); C(warnings) (time zones simulated as UTC, rules the replay approximates).
+        - Profiles are named as a person reads them; an end profile (Azure's name C({"name":"default","for":"weekend"})) is
+          C(default after weekend), and C(azure_profile) of a rule has the name Azure has.
         - C(summary) has C(minutes), C(instance_hours), C(ready_instance_hours), C(mean_instances), C(peak_instances),
           C(lowest_instances), C(final_instances), C(minutes_at_maximum), C(minutes_at_minimum), C(profile_minutes),
           C(slo_minutes_breached) (null without O(slo)), C(scale_outs), C(scale_ins), C(clamps),

@@ -193,7 +193,7 @@ def test_simulate_replays_every_rule(run, world, entry, name):  # pylint: disabl
     warnings = extract_warnings_texts(result)
     replayed = {}
     for row in current['rules']:
-        replayed.setdefault(row['profile'], []).append(row)
+        replayed.setdefault(row['azure_profile'], []).append(row)
         if row['approximation']:
             assert any(row['profile'] in text and 'rule {0}'.format(row['rule']) in text for text in warnings), (row, warnings)
     for raw in entry.raw_profiles():

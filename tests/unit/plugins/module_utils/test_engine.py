@@ -251,7 +251,7 @@ def test_missing_metrics_all_needs_every_rule_unreadable():
 
 FIXED = {"fixed_date": {"time_zone": "UTC", "start": "2026-03-02T14:00:00", "end": "2026-03-02T15:59:00"}}
 RECURRING = {"recurrence": {"days": ["Monday"], "time_zone": "UTC", "start": "13:00", "end": "15:00"}}
-END = _model.end_profile_name("default", "weekly")
+END = "default after weekly"  # the end profile _model.end_profile_name("default", "weekly"), as a person reads it
 
 
 def test_fixed_date_over_recurrence_over_default():
@@ -286,7 +286,7 @@ def test_recurrence_end_restores_the_default_profile():
     profiles = [profile(1, 2, 1, [], name="default"), profile(3, 4, 3, [], name="lunch", **recurrence)]
     result = replay(profiles, {}, 180, initial_count=1)
     points = [(_minute_of(point["time"]), point["profile"]) for point in result["timeline"]]
-    end_name = _model.end_profile_name("default", "lunch")
+    end_name = "default after lunch"  # Azure: _model.end_profile_name("default", "lunch")
     assert points == [(0, end_name), (60, "lunch"), (120, end_name)]
     assert [event["to"] for event in result["events"]] == [3, 2]
 
@@ -470,7 +470,7 @@ def test_count_always_within_the_active_profile_limits(seed):
               "initial_count": rng.randint(1, 12), "per_instance_metrics": ["CpuUtilizationPercentage"]}
     result = _engine.simulate({"profiles": profiles}, series(values, start=T0 - 3600), T0, T0 + 20 * 3600, params,
                               observed_capacity=2, keep_series=True)
-    limits = {"default": (minimum, maximum), "night": (1, 2), _model.end_profile_name("default", "night"): (minimum, maximum)}
+    limits = {"default": (minimum, maximum), "night": (1, 2), "default after night": (minimum, maximum)}
     for point in result["timeline"][1:]:
         low, high = limits[point["profile"]]
         assert low <= point["instances"] <= high, point
@@ -525,4 +525,5 @@ def test_the_cli_end_profile_replays_as_azure_has_it():
     weekend = profile(2, 2, 2, [], name="weekend-profile",
                       recurrence={"days": ["Saturday", "Sunday"], "time_zone": "Pacific Standard Time", "start": "00:00", "end": "23:59"})
     result = replay([profile(2, 5, 2, [rule("GreaterThan", 80, "Increase")]), weekend], {}, 60)
-    assert [row["profile"] for row in result["rules"]] == ["default", '{"name":"default","for":"weekend-profile"}']
+    assert [row["profile"] for row in result["rules"]] == ["default", "default after weekend-profile"]
+    assert [row["azure_profile"] for row in result["rules"]] == ["default", '{"name":"default","for":"weekend-profile"}']

@@ -87,7 +87,7 @@ def test_drifted_end_profile_stays_a_profile_and_its_fold_is_a_difference(portal
     assert "end" not in have["profiles"][1]["recurrence"] and have["profiles"][2]["name"] == end_name
     wanted = _model.apply_setting(have, profiles=build_profiles(PORTAL_POLICY))
     tracker = compare(have, wanted)
-    assert {"profiles.weekend.recurrence", "profiles." + end_name} <= set(tracker.get_before())
+    assert {"profiles.weekend.recurrence", "profiles." + _model.display_name(end_name)} <= set(tracker.get_before())
     regenerated = _model.normalise_setting(dict(_model.to_wire(wanted, portal_raw), id=portal_raw["id"]))
     assert not compare(wanted, regenerated).has_differences()
 
@@ -127,3 +127,14 @@ def test_notification_block_and_predictive(portal_raw):
     assert setting["notifications"]["custom_emails"] == ["A@example.com", "b@example.com"]
     assert setting["predictive_policy"] == {"scale_mode": "ForecastOnly", "scale_look_ahead_time": "10m"}
     assert _model.normalise_setting(None) is None
+
+
+@pytest.mark.parametrize("name, shown", [
+    ('{"name":"default","for":"weekend"}', "default after weekend"),  # the portal's spelling
+    ('{"name": "Auto created scale condition", "for": "nights"}', "Auto created scale condition after nights"),  # the CLI's
+    ('{"for":"weekend"}', "after weekend"),
+    ("weekend", "weekend"),
+    ('{"name":"default"}', '{"name":"default"}'),  # JSON, but not an end profile's name
+])
+def test_end_profiles_are_shown_after_the_profile_they_end(name, shown):
+    assert _model.display_name(name) == shown
