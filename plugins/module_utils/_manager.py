@@ -111,7 +111,8 @@ class WriteManager:
         after = want
         if differences.has_differences() and not self.module.check_mode:
             differences, after = self._write_or_adopt(raw, have, want, target)
-        result = {"changed": differences.has_differences(), "autoscale_setting": _model.render(after) if after else None}
+        result = {"changed": differences.has_differences(), "changes": differences.paths(),
+                  "autoscale_setting": _model.render(after) if after else None}
         if self.module.diff_mode:
             result["diff"] = {"before": differences.get_before(), "after": differences.get_after()}
         return result

@@ -114,6 +114,17 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+changes:
+  description:
+    - What the task changed (in check mode, would change), by path, as the keys of the diff; empty when nothing differs.
+    - A rule's path names it, for example C(profiles.default.rules[CpuUtilizationPercentage > 70 Increase].threshold); an
+      end profile's is named after the profile it ends (C(profiles.default after weekend)).
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - profiles.default.capacity.maximum
+    - profiles.weekend
 autoscale_setting:
   description:
     - The whole setting after the task (predicted in check mode), in the vocabulary of M(mlops.autoscale.autoscale_info);

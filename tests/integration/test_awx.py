@@ -97,9 +97,19 @@ def test_awx_job_converges_the_fleet_then_changes_nothing(awx_job):
     converged = [event for event in result.events
                  if event.get('event') == 'runner_on_ok' and event['event_data'].get('task_action') == 'mlops.autoscale.autoscale_state']
     assert {event['event_data']['host'] for event in converged} == set(HOSTS)
+    report = _artifacts(result)['fleet_report']
+    assert report['summary'] == {'hosts': len(HOSTS), 'changed': len(HOSTS), 'failed': 0, 'ok': 0}, report
+    assert {entry['host']: entry['action'] for entry in report['hosts']} == {host: 'create' for host in HOSTS}
 
     result, output, writes = awx_job()
     assert result.status == 'successful' and result.rc == 0, output
     assert not result.stats['changed'] and not result.stats['failures'], result.stats
     assert set(result.stats['ok']) == set(HOSTS)
     assert writes == [], writes
+    assert _artifacts(result)['fleet_report']['summary'] == {'hosts': len(HOSTS), 'changed': 0, 'failed': 0, 'ok': len(HOSTS)}
+
+
+def _artifacts(result):
+    """What the job published with set_stats: AWX shows it as the job's artifacts (the stats event's artifact_data)."""
+    [stats] = [event for event in result.events if event.get('event') == 'playbook_on_stats']
+    return stats['event_data'].get('artifact_data') or {}

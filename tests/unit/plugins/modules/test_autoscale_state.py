@@ -35,7 +35,20 @@ def test_create_then_repeat(emulator, target_args, created):
     assert created["tags"] == {"team": "fraud"}
     kind, result = run_module(autoscale_state, dict(target_args, profiles=PROFILES, tags={"team": "fraud"}))
     assert (kind, result["changed"]) == (AnsibleExitJson, False), result
+    assert result["changes"] == []
     assert emulator.writes() == []
+
+
+def test_changes_name_what_differs_with_or_without_diff_mode(emulator, target_args, created):
+    wider = [dict(PROFILES[0], capacity={"minimum": 1, "maximum": 8, "default": 2})]
+    kind, result = run_module(autoscale_state, dict(target_args, profiles=wider, tags={"team": "fraud", "tier": "gold"},
+                                                    _ansible_check_mode=True))
+    assert (kind, result["changed"], "diff" in result) == (AnsibleExitJson, True, False), result
+    assert result["changes"] == ["tags", "profiles.default.capacity.maximum"]
+    assert emulator.writes() == []
+    kind, result = run_module(autoscale_state, dict(target_args, profiles=wider, tags={"team": "fraud"}, _ansible_diff=True))
+    assert result["changes"] == ["profiles.default.capacity.maximum"] == list(result["diff"]["after"])
+    assert len(emulator.writes()) == 1
 
 
 def test_enabled_toggles_with_one_write_and_keeps_the_profiles(emulator, target_args, created, arm):
