@@ -4,8 +4,11 @@
 # `make venv` creates .venv from the registries, `make collection` makes Ansible
 # find this checkout as mlops.autoscale (a symlink, so edits are live).
 #
-#   make test       changelog, build, doc, units, emulator tests, lint, integration, sanity
+#   make test       changelog, build, Galaxy import, docs lint and site, EE context, units, emulator tests, lint,
+#                   integration, reliability, sanity, then the older ansible-core legs (units, sanity, walkthrough)
 #   make demo       start the ARM emulator, run playbooks/demo.yml, stop the emulator
+#   make docs       the HTML documentation site in .build/docs (antsibull-docs + Sphinx)
+#   make ee         the execution environment's build context in .build/ee (ansible-builder create)
 #   make clean      remove .build and tests/output (distclean: .venv too)
 #
 # Stamp files in .build/ keep re-runs fast.
@@ -25,12 +28,8 @@ COLLECTIONS := $(BUILD)/collections
 COLLECTION_DIR := $(COLLECTIONS)/ansible_collections/mlops/autoscale
 NAMESPACE := mlops
 NAME := autoscale
-
-# ansible-test 2.19 bootstraps pip 24.2 in each sanity venv from this cache path
-# (see ansible_test/_util/target/setup/requirements.py); the download host is not
-# reachable here, so we provide an offline bootstrap script.
-ANSIBLE_TEST_PIP_VERSION := 24_2
-GET_PIP_CACHE := $(HOME)/.ansible/test/cache/get_pip_$(ANSIBLE_TEST_PIP_VERSION).py
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL := $(BUILD)/dist/$(NAMESPACE)-$(NAME)-$(VERSION).tar.gz
 
 PYTEST_ARGS ?=
 SANITY_ARGS ?=
@@ -45,18 +44,23 @@ export ANSIBLE_FORCE_COLOR := 0
 MODULES = $(sort $(basename $(notdir $(filter-out %/__init__.py,$(wildcard plugins/modules/*.py)))))
 EMULATOR_PROJECT := $(wildcard tools/arm_emulator/pyproject.toml)
 
-.PHONY: help venv collection units emulator-tests integration sanity lint changelog-lint doc \
+# The older ansible-core releases meta/runtime.yml supports, one venv each: tests/requirements-ansible-<release>.txt.
+CORE_LEGS := $(patsubst tests/requirements-ansible-%.txt,%,$(wildcard tests/requirements-ansible-*.txt))
+
+.PHONY: help venv collection units emulator-tests integration reliability sanity lint changelog-lint doc \
+        galaxy-import docs-lint docs ee core-legs $(addprefix core-,$(CORE_LEGS)) \
         test demo build clean distclean bench corpus-capture compatibility
 
 help:
-	@echo "targets: venv collection units emulator-tests integration sanity lint changelog-lint doc test demo build clean distclean"
+	@echo "targets: venv collection units emulator-tests integration reliability sanity lint changelog-lint doc"
+	@echo "         galaxy-import docs-lint docs ee core-legs ($(addprefix core-,$(CORE_LEGS))) test demo build clean distclean"
 	@echo "         bench corpus-capture compatibility (never part of test)"
 
 # ---------------------------------------------------------------- environment
 
 venv: $(STAMPS)/venv
 
-$(STAMPS)/venv: tests/requirements.txt $(EMULATOR_PROJECT)
+$(STAMPS)/venv: tests/requirements.txt tests/requirements-base.txt $(EMULATOR_PROJECT)
 	@mkdir -p $(STAMPS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
@@ -84,9 +88,11 @@ $(COLLECTION_DIR):
 # mode) every test module is named ansible_collections.mlops.autoscale.tests.unit.<...>, as
 # under ansible-test units: same-named test files in different directories and relative
 # imports of test helpers both work, and no conftest.py is needed.
-units: venv collection
-	PYTHONPATH=$(COLLECTIONS) $(BIN)/python -m pytest -p no:cacheprovider --import-mode=importlib \
+UNITS = PYTHONPATH=$(COLLECTIONS) $(1)/python -m pytest -p no:cacheprovider --import-mode=importlib \
 	  -o consider_namespace_packages=true --rootdir $(COLLECTION_DIR) -q $(COLLECTION_DIR)/tests/unit $(PYTEST_ARGS)
+
+units: venv collection
+	$(call UNITS,$(BIN))
 
 emulator-tests: venv
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests/emulator $(PYTEST_ARGS)
@@ -101,18 +107,10 @@ integration: venv collection
 reliability: venv collection
 	PYTHONPATH=$(COLLECTIONS) $(BIN)/python -m pytest -p no:cacheprovider -v -W ignore::DeprecationWarning tests/reliability $(PYTEST_ARGS)
 
-# ansible-test sanity in per-test virtual environments (ansible-test caches them under
-# ~/.ansible/test/venv), no ignore files. ansible-test resolves symlinks in the working
-# directory, so it runs in a copy of the files git lists (tracked + untracked, minus
-# .gitignore): .venv, .build and tests/output never reach it. The copy gets its own
-# git index so that ansible-test lists its files with git, not those of the outer repo.
-SANITY_DIR := $(BUILD)/sanity/ansible_collections/$(NAMESPACE)/$(NAME)
-
+# ansible-test sanity in per-test virtual environments (ansible-test caches them under ~/.ansible/test/venv), no
+# ignore files, in a copy of the checkout (hacking/run_sanity.sh says why).
 sanity: venv
-	install -D -m 0644 hacking/get_pip_offline.py $(GET_PIP_CACHE)
-	$(BIN)/python hacking/export_tree.py $(CURDIR) $(SANITY_DIR)
-	cd $(SANITY_DIR) && git init -q . && git add -A
-	cd $(SANITY_DIR) && $(BIN)/ansible-test sanity --python 3.11 --venv --color no $(SANITY_ARGS)
+	hacking/run_sanity.sh $(BIN) $(BUILD)/sanity $(SANITY_ARGS)
 
 lint: venv collection
 	$(BIN)/ansible-lint --profile production
@@ -130,8 +128,64 @@ doc: venv collection
 	  $(BIN)/ansible-doc -t module $(NAMESPACE).$(NAME).$$m > /dev/null; \
 	done
 
-# Cheap checks first, the slowest (sanity) last.
-test: changelog-lint build doc units emulator-tests lint integration reliability sanity
+# ---------------------------------------------------------------- publishing
+
+# As Galaxy and Automation Hub import the tarball: galaxy-importer with ansible-lint and ansible-doc (not ansible-test,
+# hacking/galaxy-importer.cfg). Any warning or error it logs fails the target.
+galaxy-import: build
+	rm -rf $(BUILD)/galaxy-import && mkdir -p $(BUILD)/galaxy-import
+	cd $(BUILD)/galaxy-import && GALAXY_IMPORTER_CONFIG=$(CURDIR)/hacking/galaxy-importer.cfg \
+	  $(BIN)/python -m galaxy_importer.main $(TARBALL) 2>&1 | tee importer.log
+	@! grep -E '^(WARNING|ERROR|CRITICAL)' $(BUILD)/galaxy-import/importer.log || \
+	  { echo "galaxy-importer: the warnings and errors above would show on Galaxy" >&2; exit 1; }
+
+# The docs linter the Ansible community runs on collections (markup, references, argument specs).
+docs-lint: venv collection
+	cd $(COLLECTION_DIR) && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+# The collection's documentation site (every plugin, the role, README and docs/*.md) in .build/docs/index.html.
+docs: venv collection
+	$(BIN)/python hacking/build_docs.py --bin $(BIN) --work $(BUILD)/docs-src --output $(BUILD)/docs
+
+# The execution environment's build context (ee/execution-environment.yml) in .build/ee; no container runtime needed.
+# Then: podman build -f .build/ee/Containerfile -t REGISTRY/mlops-autoscale-ee:$(VERSION) .build/ee
+# The collection installed from the context's tarball must introspect to requirements.txt, as the image build does.
+EE_CONTEXT := $(BUILD)/ee
+EE_TARBALL := $(BUILD)/ee-collection/$(NAMESPACE)-$(NAME).tar.gz
+
+ee: build
+	rm -rf $(EE_CONTEXT) $(BUILD)/ee-collection $(BUILD)/ee-introspect
+	install -D -m 0644 $(TARBALL) $(EE_TARBALL)
+	$(BIN)/ansible-builder create -f ee/execution-environment.yml --context $(EE_CONTEXT) --output-filename Containerfile
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/ee-introspect $(BIN)/ansible-galaxy collection install --offline \
+	  -p $(BUILD)/ee-introspect $(EE_CONTEXT)/_build/collections/$(notdir $(EE_TARBALL))
+	$(BIN)/ansible-builder introspect --write-pip $(BUILD)/ee-introspect/requirements.txt $(BUILD)/ee-introspect
+	$(BIN)/python hacking/check_ee.py $(EE_CONTEXT) $(BUILD)/ee-introspect/requirements.txt requirements.txt
+
+# ---------------------------------------------------------------- older ansible-core releases
+
+# Each release meta/runtime.yml claims gets its own venv (.build/ansible-<release>) and runs the unit tests,
+# ansible-test sanity and the seed walkthrough (converges, then changes nothing) against the emulator.
+core-legs: $(addprefix core-,$(CORE_LEGS))
+
+$(STAMPS)/venv-ansible-%: tests/requirements-ansible-%.txt tests/requirements-base.txt $(EMULATOR_PROJECT)
+	@mkdir -p $(STAMPS)
+	test -x $(BUILD)/ansible-$*/bin/python || $(PYTHON) -m venv $(BUILD)/ansible-$*
+	$(BUILD)/ansible-$*/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BUILD)/ansible-$*/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-ansible-$*.txt
+	$(BUILD)/ansible-$*/bin/python -m pip install --quiet --disable-pip-version-check -e tools/arm_emulator
+	$(BUILD)/ansible-$*/bin/python -m pip check
+	touch $@
+
+$(addprefix core-,$(CORE_LEGS)): core-%: $(STAMPS)/venv-ansible-% collection
+	$(BUILD)/ansible-$*/bin/ansible --version | head -n 1
+	$(call UNITS,$(BUILD)/ansible-$*/bin)
+	PATH=$(BUILD)/ansible-$*/bin:$$PATH PYTHONPATH=$(COLLECTIONS) $(BUILD)/ansible-$*/bin/python -m pytest -p no:cacheprovider -q \
+	  tests/integration/test_playbooks.py -k walkthrough $(PYTEST_ARGS)
+	hacking/run_sanity.sh $(BUILD)/ansible-$*/bin $(BUILD)/sanity-$* $(SANITY_ARGS)
+
+# Cheap checks first, the slowest (sanity, then the older releases) last.
+test: changelog-lint build galaxy-import docs-lint docs ee doc units emulator-tests lint integration reliability sanity core-legs
 
 # ---------------------------------------------------------------- demo / build
 

@@ -2,18 +2,18 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Offline stand-in for the get-pip bootstrap script that ansible-test downloads.
 
-ansible-test (2.19) bootstraps pip in every virtual environment it creates by running
-``~/.ansible/test/cache/get_pip_24_2.py`` (downloading it from the Ansible CI file host
-when it is missing). That host is not reachable from our machines, so ``make sanity``
-copies this script to the cache path instead.
+ansible-test bootstraps pip in every virtual environment it creates by running
+``~/.ansible/test/cache/get_pip_<version>.py`` (``get_pip_24_2.py`` for 2.19; downloading
+it from the Ansible CI file host when it is missing). That host is not reachable from our
+machines, so hacking/run_sanity.sh copies this script to the cache path instead.
 
-It is called as ``python get_pip.py [pip options] pip==24.2 --no-setuptools --no-wheel``
+It is called as ``python get_pip.py [pip options] pip==<version> --no-setuptools --no-wheel``
 and must leave a working pip of that version in the interpreter's environment.
 
 1. ``ensurepip`` installs the pip bundled with the interpreter, without network access.
 2. ensurepip sets ``PIP_CONFIG_FILE=/dev/null`` in ``os.environ``, which would hide the
    machine's pip configuration (CA bundle, index settings): drop it again.
-3. That pip then installs the requested packages (pip 24.2) from the package index.
+3. That pip then installs the requested packages (that pip version) from the package index.
 """
 
 from __future__ import annotations
