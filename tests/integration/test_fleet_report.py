@@ -124,3 +124,12 @@ def test_the_report_is_written_when_every_deployment_fails(fleet, tmp_path):
     data, markdown = _report(tmp_path / 'r')
     assert data['mode'] == 'apply' and data['summary'] == {'hosts': 1, 'changed': 0, 'failed': 1, 'ok': 0}
     assert '## Failed' in markdown and RETIRED in markdown
+
+
+def test_a_report_mapping_from_an_awx_workflow_is_not_taken_for_a_directory(fleet, tmp_path):
+    """A workflow passes the previous job's artifacts on as extra variables: fleet_report is then the report itself."""
+    _emulator, env = fleet
+    artifacts = json.dumps({'fleet_report': {'mode': 'check', 'summary': {'hosts': 5}}})
+    rc, output = _playbook(env, 'report-workflow', '--check', '--limit', 'ws-dev.*', '-e', artifacts)
+    assert rc == 0, output
+    assert 'Write the report as JSON' in output and not list(COLLECTION_ROOT.glob('*fleet-report*')), output
