@@ -1,5 +1,6 @@
-# Copyright: Contributors to the mlops.autoscale collection
-# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Check the output of ``ansible-doc --json -t module FQCN`` (``make doc``).
 
 ansible-doc exits 0 even when a plugin is missing or its documentation does not

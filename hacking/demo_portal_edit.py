@@ -1,5 +1,6 @@
-# Copyright: Contributors to the mlops.autoscale collection
-# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Edit an autoscale setting out of band through the REST API, as the Azure portal would.
 
     demo_portal_edit.py --resource-group RG --workspace WS --endpoint EP --deployment DEP \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Copyright: Contributors to the mlops.autoscale collection
-# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Run a command against a fresh local ARM emulator (tools/arm_emulator).
 #

@@ -15,15 +15,10 @@ from __future__ import annotations
 import concurrent.futures
 import json
 
-from ansible_collections.mlops.autoscale.plugins.module_utils._azure import LOOKUP_TTL, azure_errors
+from ansible_collections.mlops.autoscale.plugins.module_utils._azure import LOOKUP_TTL, azure_errors, raw_json
 from ansible_collections.mlops.autoscale.plugins.module_utils._cache import NoCache, cache_key
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 from ansible_collections.mlops.autoscale.plugins.module_utils._model import id_key
-
-
-def _raw_json(pipeline_response, _deserialized, _headers):
-    """``cls`` hook for SDK operations: the response body as sent, so no field is lost to the SDK's models."""
-    return pipeline_response.http_response.json()
 
 
 def same_id(first, second):
@@ -58,7 +53,7 @@ class AutoscaleSettings:
         """The setting, or None when Azure answers 404 (and only then)."""
         try:
             with azure_errors("read autoscale setting {0!r} in resource group {1!r}".format(name, resource_group)):
-                return self._operations.get(resource_group, name, cls=_raw_json)
+                return self._operations.get(resource_group, name, cls=raw_json)
         except AutoscaleError as error:
             if error.status == 404 and (error.code or "resourcenotfound").lower() in ("resourcenotfound", "notfound"):
                 return None
@@ -150,7 +145,7 @@ class AutoscaleSettings:
         payload = json.dumps(body).encode("utf-8")
         with azure_errors("write autoscale setting {0!r} in resource group {1!r}".format(name, resource_group)):
             written = self._operations.create_or_update(resource_group, name, payload, content_type="application/json",
-                                                        cls=_raw_json)
+                                                        cls=raw_json)
         self._record(resource_group, _target_of(body), name)
         return written
 

@@ -153,6 +153,12 @@ def resolve_cloud(value, cache=None):
     return cloud
 
 
+def raw_json(pipeline_response, _deserialized, _headers):
+    """``cls`` hook for SDK operations: the response body as sent, so no field is lost to the SDK's models (and 10,000
+    metric points are not deserialised slowly into them)."""
+    return pipeline_response.http_response.json()
+
+
 @contextmanager
 def azure_errors(action):
     """Re-raise SDK exceptions raised in the block as AutoscaleError, naming ``action``."""

@@ -41,11 +41,11 @@ def resolve_target(params, deployments):
         ids = _model.target_ids_from_deployment_id(params["target_id"])
         names = _model.parse_online_deployment_id(ids.deployment_id)
         return Target(ids, params["resource_group"] or names["resource_group"],
-                      "autoscale-{0}-{1}".format(names["endpoint"], names["deployment"]), names)
+                      _model.default_setting_name(names["endpoint"], names["deployment"]), names)
     record = deployments.get(params["resource_group"], params["workspace"], params["endpoint"], params["deployment"])
     names = _model.parse_online_deployment_id(record["id"])
     return Target(_model.target_ids_from_deployment_id(record["id"]), params["resource_group"],
-                  "autoscale-{0}-{1}".format(params["endpoint"], params["deployment"]), names, record["endpoint_location"])
+                  _model.default_setting_name(params["endpoint"], params["deployment"]), names, record["endpoint_location"])
 
 
 class WriteManager:

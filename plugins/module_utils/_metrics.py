@@ -14,17 +14,12 @@ from __future__ import annotations
 
 import datetime
 
-from ansible_collections.mlops.autoscale.plugins.module_utils._azure import azure_errors
+from ansible_collections.mlops.autoscale.plugins.module_utils._azure import azure_errors, raw_json
 from ansible_collections.mlops.autoscale.plugins.module_utils._engine import series_key
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 
 # Azure Monitor's names of the aggregations in a data point.
 POINT_FIELDS = {"Average": "average", "Minimum": "minimum", "Maximum": "maximum", "Total": "total", "Count": "count"}
-
-
-def _raw_json(pipeline_response, _deserialized, _headers):
-    """``cls`` hook: the body as sent (10,000 points deserialise slowly into SDK models)."""
-    return pipeline_response.http_response.json()
 
 
 def _iso(moment):
@@ -80,7 +75,7 @@ class MetricHistory:
         """The 1-minute history of one metric between two aware datetimes, every aggregation in one request."""
         minutes = int((end - start).total_seconds() // 60)
         kwargs = {"timespan": "{0}/{1}".format(_iso(start), _iso(end)), "interval": "PT1M", "metricnames": metric_name,
-                  "aggregation": ",".join(aggregations), "cls": _raw_json}
+                  "aggregation": ",".join(aggregations), "cls": raw_json}
         if namespace:
             kwargs["metricnamespace"] = namespace
         query = dimension_filter(dimensions)

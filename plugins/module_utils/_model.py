@@ -399,6 +399,11 @@ def describe_rule(rule):
 
 # ---------------------------------------------------------------- profiles
 
+def default_setting_name(endpoint, deployment):
+    """The name of a setting this collection creates for a deployment: ``autoscale-<endpoint>-<deployment>``."""
+    return "autoscale-{0}-{1}".format(endpoint, deployment)
+
+
 def end_profile_name(default_name, recurring_name):
     """The JSON name the portal and the CLI give an end profile."""
     return json.dumps({"name": default_name, "for": recurring_name}, separators=(",", ":"))

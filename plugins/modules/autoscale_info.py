@@ -234,7 +234,7 @@ class AutoscaleInfoManager:
             return [found] if found else []
         if params["deployment"]:
             target = target_prefix(self.module.session.subscription_id, params)
-            name = "autoscale-{0}-{1}".format(params["endpoint"], params["deployment"])
+            name = _model.default_setting_name(params["endpoint"], params["deployment"])
             found = self.settings.find_by_target(params["resource_group"], target, [name])
             return [found] if found else []
         return self.settings.list(params["resource_group"])

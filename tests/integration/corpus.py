@@ -1,5 +1,6 @@
-# Copyright: Contributors to the mlops.autoscale collection
-# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The corpus of real-world autoscale settings (tests/corpus/, see its README): loading, and seeding into the ARM emulator.
 
 Each file gets a resource group of its own in the emulator (the ids of the file are rewritten to it and to the emulator's

@@ -1,5 +1,6 @@
-# Copyright: Contributors to the mlops.autoscale collection
-# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The inventory plugin mlops.autoscale.online_deployments against the ARM emulator.
 
 ``ansible-inventory -i <tmp>/fleet.online_deployments.yml --list`` with the harness's environment (credentials from
