@@ -32,6 +32,7 @@ VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := $(BUILD)/dist/$(NAMESPACE)-$(NAME)-$(VERSION).tar.gz
 
 PYTEST_ARGS ?=
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SANITY_ARGS ?=
 
 # Every recipe that runs Ansible finds the collection and the venv's tools.
@@ -48,8 +49,8 @@ EMULATOR_PROJECT := $(wildcard tools/arm_emulator/pyproject.toml)
 CORE_LEGS := $(patsubst tests/requirements-ansible-%.txt,%,$(wildcard tests/requirements-ansible-*.txt))
 
 .PHONY: help venv collection units emulator-tests integration reliability sanity lint changelog-lint doc \
-        galaxy-import docs-lint docs ee core-legs $(addprefix core-,$(CORE_LEGS)) \
-        test demo build clean distclean bench corpus-capture compatibility
+        galaxy-import docs-lint docs ee chromium core-legs $(addprefix core-,$(CORE_LEGS)) \
+        test test-runtime test-publishing demo build clean distclean bench corpus-capture compatibility
 
 help:
 	@echo "targets: venv collection units emulator-tests integration reliability sanity lint changelog-lint doc"
@@ -97,8 +98,14 @@ units: venv collection
 emulator-tests: venv
 	$(BIN)/python -m pytest -p no:cacheprovider -q tests/emulator $(PYTEST_ARGS)
 
+# Debian's chromium, for the browser test of autoscale_simulate's HTML page (tests/integration/test_simulation_page.py).
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	chromium --version
+
 # Runs every tests/integration/targets/<name> against a fresh ARM emulator (see tests/integration/conftest.py).
-integration: venv collection
+integration: venv collection chromium
 	rm -rf tests/output/integration
 	PYTHONPATH=$(COLLECTIONS) $(BIN)/python -m pytest -p no:cacheprovider -v tests/integration $(PYTEST_ARGS)
 
@@ -178,14 +185,29 @@ $(STAMPS)/venv-ansible-%: tests/requirements-ansible-%.txt tests/requirements-ba
 	touch $@
 
 $(addprefix core-,$(CORE_LEGS)): core-%: $(STAMPS)/venv-ansible-% collection
-	$(BUILD)/ansible-$*/bin/ansible --version | head -n 1
+	$(BUILD)/ansible-$*/bin/python -c 'import ansible.release as r; print("ansible-core", r.__version__)'
 	$(call UNITS,$(BUILD)/ansible-$*/bin)
 	PATH=$(BUILD)/ansible-$*/bin:$$PATH PYTHONPATH=$(COLLECTIONS) $(BUILD)/ansible-$*/bin/python -m pytest -p no:cacheprovider -q \
 	  tests/integration/test_playbooks.py -k walkthrough $(PYTEST_ARGS)
 	hacking/run_sanity.sh $(BUILD)/ansible-$*/bin $(BUILD)/sanity-$* $(SANITY_ARGS)
 
-# Cheap checks first, the slowest (sanity, then the older releases) last.
-test: changelog-lint build galaxy-import docs-lint docs ee doc units emulator-tests lint integration reliability sanity core-legs
+# Cheap checks first; then two streams side by side on the machine's two cores, each one step after another:
+# the runtime tests (integration, then reliability, which reads integration's logs) and the publishing checks
+# (Galaxy import, docs, EE, sanity, then the older ansible-core releases). -Oline prints each step's output whole.
+test: changelog-lint build doc units emulator-tests lint
+	$(MAKE) --no-print-directory -j2 -Oline test-runtime test-publishing
+
+test-runtime: venv collection
+	$(MAKE) --no-print-directory integration
+	$(MAKE) --no-print-directory reliability
+
+test-publishing: venv collection
+	$(MAKE) --no-print-directory galaxy-import
+	$(MAKE) --no-print-directory docs-lint
+	$(MAKE) --no-print-directory docs
+	$(MAKE) --no-print-directory ee
+	$(MAKE) --no-print-directory sanity
+	$(MAKE) --no-print-directory core-legs
 
 # ---------------------------------------------------------------- demo / build
 

@@ -13,15 +13,19 @@ A chart is a plain dict (built by the module from _engine results)::
                  "lines": [{"label", "value", "color"}]}],
      "table": {"columns": [...], "rows": [[...], ...]}}
 
-write_html() needs nothing but the standard library (inline SVG, no scripts); write_png() imports matplotlib (Agg) on
-first use and raises ChartError naming the missing library.
+build_chart() makes that dict from a replay. One matplotlib figure (Agg backend, imported on first use) is drawn from it:
+write_png() saves it as PNG, write_html() inlines it as SVG in a page with the table of figures (no scripts). Both
+raise ChartError naming matplotlib when it is missing.
 """
 
 from __future__ import annotations
 
 import datetime
 import html
+import io
 import math
+
+from ansible_collections.mlops.autoscale.plugins.module_utils import _engine
 
 MAX_POINTS = 1500
 COLORS = {"recorded": "#7f8c8d", "current": "#1f77b4", "proposed": "#d62728", "slo": "#2ca02c"}
@@ -65,146 +69,153 @@ def _prepared(chart):
     return panels, chart.get("step", 60) * factor
 
 
-# ---------------------------------------------------------------- HTML (inline SVG)
+# ---------------------------------------------------------------- the chart of a replay
 
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 1100, 230, 60, 16, 24, 28
-
-
-def _bounds(panel):
-    numbers = [value for item in panel["series"] for value in item["values"] if value is not None]
-    numbers += [line["value"] for line in panel.get("lines") or []]
-    if not numbers:
-        return 0.0, 1.0
-    low, high = min(numbers + [0.0]), max(numbers)
-    if high <= low:
-        high = low + 1.0
-    return low, high + (high - low) * 0.08
-
-
-def _svg_panel(panel, start, step, length):
-    low, high = _bounds(panel)
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-
-    def x_of(index):
-        return LEFT + inner_w * index / float(max(1, length - 1))
-
-    def y_of(value):
-        return TOP + inner_h * (1 - (value - low) / (high - low))
-
-    parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" role="img">'.format(WIDTH, HEIGHT),
-             '<title>{0}</title>'.format(html.escape(panel["title"])),
-             '<text x="{0}" y="16" font-size="13" font-weight="bold">{1}</text>'.format(LEFT, html.escape(panel["title"])),
-             '<rect x="{0}" y="{1}" width="{2}" height="{3}" fill="none" stroke="#ccc"/>'.format(LEFT, TOP, inner_w, inner_h)]
-    for fraction in (0.0, 0.25, 0.5, 0.75, 1.0):
-        value = low + (high - low) * fraction
-        y = y_of(value)
-        parts.append('<line x1="{0}" x2="{1}" y1="{2:.1f}" y2="{2:.1f}" stroke="#eee"/>'.format(LEFT, WIDTH - RIGHT, y))
-        parts.append('<text x="{0}" y="{1:.1f}" font-size="10" text-anchor="end">{2:.4g}</text>'.format(LEFT - 4, y + 3, value))
-    day = 86400 // step if step else 0
-    first_day = (-(start % 86400) // step) % day if day else 0
-    for index in range(first_day, length, day or length + 1):
-        moment = datetime.datetime.fromtimestamp(start + index * step, datetime.timezone.utc)
-        x = x_of(index)
-        parts.append('<line x1="{0:.1f}" x2="{0:.1f}" y1="{1}" y2="{2}" stroke="#eee"/>'.format(x, TOP, HEIGHT - BOTTOM))
-        parts.append('<text x="{0:.1f}" y="{1}" font-size="10" text-anchor="middle">{2}</text>'.format(
-            x, HEIGHT - BOTTOM + 14, moment.strftime("%a %d %b")))
-    for line in panel.get("lines") or []:
-        y = y_of(line["value"])
-        parts.append('<line x1="{0}" x2="{1}" y1="{2:.1f}" y2="{2:.1f}" stroke="{3}" stroke-dasharray="6 4"><title>{4}</title></line>'.format(
-            LEFT, WIDTH - RIGHT, y, line.get("color", "#999"), html.escape(line["label"])))
-    legend_x = LEFT + 260
-    for item in panel["series"]:
-        color = item.get("color", "#333")
-        segments, current = [], []
-        for index, value in enumerate(item["values"]):
-            if value is None:
-                if current:
-                    segments.append(current)
-                current = []
+def _thresholds(setting, key, label):
+    """The dashed lines of one policy's rules on the metric series ``key`` (one per distinct threshold)."""
+    lines = []
+    for profile in setting["profiles"] if setting else []:
+        for rule in profile["rules"]:
+            if rule.get("divide_per_instance") or _engine.series_key(
+                    rule["metric_resource_uri"], rule["metric_name"], rule.get("dimensions")) != key:
                 continue
-            if item.get("step") and current:
-                current.append("{0:.1f},{1:.1f}".format(x_of(index), float(current[-1].split(",")[1])))
-            current.append("{0:.1f},{1:.1f}".format(x_of(index), y_of(value)))
-        if current:
-            segments.append(current)
-        for segment in segments:
-            parts.append('<polyline fill="none" stroke="{0}" stroke-width="{1}" points="{2}"/>'.format(
-                color, 2 if item.get("step") else 1, " ".join(segment)))
-        parts.append('<rect x="{0}" y="7" width="12" height="3" fill="{1}"/><text x="{2}" y="12" font-size="11">{3}</text>'.format(
-            legend_x, color, legend_x + 16, html.escape(item["label"])))
-        legend_x += 24 + 7 * len(item["label"])
+            sign = _engine.OPERATOR_SIGNS.get(rule["operator"], "?")
+            direction = "out" if rule["direction"] == "Increase" else "in"
+            line = {"label": "{0}: {1} {2} {3:g}".format(label, direction, sign, float(rule["threshold"])),
+                    "value": float(rule["threshold"]), "color": COLORS[label]}
+            if line["label"] not in [item["label"] for item in lines]:
+                lines.append(line)
+    return lines
+
+
+def window_values(series, aggregation, start_minute, minutes):
+    """One value (or None) per minute of the window from a fetched series."""
+    if not series:
+        return [None] * minutes
+    values = series["values"].get(aggregation) or next(iter(series["values"].values()), [])
+    offset = start_minute - series["start"] // 60
+    return [values[offset + index] if 0 <= offset + index < len(values) else None for index in range(minutes)]
+
+
+def _metric_panel(entry, window, metrics, settings):
+    aggregation = entry["aggregations"][0]
+    lines = [line for label, setting in settings.items() for line in _thresholds(setting, entry["key"], label)]
+    recorded = window_values(metrics.get(entry["key"]), aggregation, *window)
+    return {"title": "{0} ({1}, per-minute {2}, as recorded)".format(entry["metric_name"], entry["role"], aggregation),
+            "series": [{"label": "recorded", "values": recorded, "color": COLORS["recorded"]}], "lines": lines}
+
+
+def _slo_panel(slo, replays):
+    series = [{"label": label, "values": result["series"]["slo"], "color": COLORS[label]} for label, result in replays.items()]
+    return {"title": "SLO: {0} {1} ({2}) as each policy would see it".format(slo["metric_name"], slo["aggregation"], slo["role"]),
+            "series": series, "lines": [{"label": "SLO {0:g}".format(slo["threshold"]), "value": slo["threshold"], "color": COLORS["slo"]}]}
+
+
+def _instances_panel(window, replays, observed):
+    counts = [{"label": label, "values": result["series"]["instances"], "color": COLORS[label], "step": True}
+              for label, result in replays.items()]
+    if observed:
+        counts.insert(0, {"label": "recorded", "values": window_values(observed, "Average", *window),
+                          "color": COLORS["recorded"], "step": True})
+    return {"title": "Instances", "series": counts, "lines": []}
+
+
+def build_chart(title, window, replay_inputs, replays, slo=None):
+    """The chart of replays ({label: result}); ``window`` is (first minute, minutes); ``replay_inputs`` is
+    (needed series, fetched metrics, {label: setting}, observed capacity or None)."""
+    needed, metrics, settings, observed = replay_inputs
+    panels = [_metric_panel(entry, window, metrics, settings) for entry in needed[:4]]
+    if slo:
+        panels.append(_slo_panel(slo, replays))
+    panels.append(_instances_panel(window, replays, observed))
+    labels = list(replays)
+    rows = [[key] + [replays[label]["summary"].get(key) for label in labels] for key in _engine.COMPARED_FIGURES]
+    return {"title": title, "start": window[0] * 60, "step": 60, "panels": panels,
+            "table": {"columns": ["figure"] + labels, "rows": rows}}
+
+
+# ---------------------------------------------------------------- drawing (matplotlib)
+
+def _pyplot():
+    try:
+        import matplotlib  # pylint: disable=import-outside-toplevel
+        matplotlib.use("Agg")
+        from matplotlib import dates  # pylint: disable=import-outside-toplevel
+        from matplotlib import pyplot  # pylint: disable=import-outside-toplevel
+    except ImportError as exc:
+        raise ChartError("drawing a chart needs matplotlib ({0})".format(exc), missing="matplotlib") from exc
+    return pyplot, dates
+
+
+def _draw_panel(axis, panel, start, step):
+    for item in panel["series"]:
+        times = [datetime.datetime.fromtimestamp(start + index * step, datetime.timezone.utc) for index in range(len(item["values"]))]
+        values = [float("nan") if value is None else value for value in item["values"]]
+        if item.get("step"):
+            axis.step(times, values, where="post", color=item.get("color"), linewidth=1.8, label=item["label"])
+        else:
+            axis.plot(times, values, color=item.get("color"), linewidth=0.8, label=item["label"])
     for line in panel.get("lines") or []:
-        parts.append('<rect x="{0}" y="7" width="12" height="1" fill="{1}"/><text x="{2}" y="12" font-size="11" fill="{1}">{3}</text>'.format(
-            legend_x, line.get("color", "#999"), legend_x + 16, html.escape(line["label"])))
-        legend_x += 24 + 6 * len(line["label"])
-    parts.append("</svg>")
-    return "\n".join(parts)
+        axis.axhline(line["value"], color=line.get("color", "#999"), linestyle="--", linewidth=1, label=line["label"])
+    axis.set_title(panel["title"], loc="left", fontsize=10)
+    axis.grid(True, color="#eee")
+    axis.legend(loc="upper right", fontsize=8, ncol=3)
+
+
+def _render(chart, image_format, with_title):
+    """The chart's figure as ``image_format`` (png or svg) bytes."""
+    pyplot, dates = _pyplot()
+    panels, step = _prepared(chart)
+    figure, axes = pyplot.subplots(len(panels), 1, figsize=(14, 2.8 * len(panels) + 0.6), sharex=True, squeeze=False)
+    try:
+        for axis, panel in zip(axes[:, 0], panels):
+            _draw_panel(axis, panel, chart["start"], step)
+        locator = dates.AutoDateLocator(tz=datetime.timezone.utc)
+        axes[-1, 0].xaxis.set_major_locator(locator)
+        axes[-1, 0].xaxis.set_major_formatter(dates.ConciseDateFormatter(locator, tz=datetime.timezone.utc))
+        axes[-1, 0].set_xlabel("UTC")
+        if with_title:
+            figure.suptitle(chart["title"], fontsize=12)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=image_format, dpi=90, metadata={"Date": None} if image_format == "svg" else None)
+    finally:
+        pyplot.close(figure)
+    return buffer.getvalue()
+
+
+def write_png(path, chart):
+    """Write the figure as a PNG."""
+    data = _render(chart, "png", with_title=True)
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def _table_html(table):
+    header = "".join("<th>{0}</th>".format(html.escape(str(column))) for column in table["columns"])
+    rows = ["<tr>{0}</tr>".format("".join("<td>{0}</td>".format(html.escape("" if cell is None else str(cell))) for cell in row))
+            for row in table["rows"]]
+    return "<table><tr>{0}</tr>\n{1}</table>".format(header, "\n".join(rows))
 
 
 def render_html(chart):
-    """A self-contained HTML page: the table, then one inline SVG per panel."""
-    panels, step = _prepared(chart)
-    length = max([len(item["values"]) for panel in panels for item in panel["series"]] or [1])
+    """A self-contained page: the title, the table of figures, then the figure as inline SVG."""
+    svg = _render(chart, "svg", with_title=False).decode("utf-8")
+    svg = svg[svg.index("<svg"):]
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>{0}</title>".format(html.escape(chart["title"])),
              "<style>body{font-family:sans-serif;margin:20px;color:#222}table{border-collapse:collapse;margin:12px 0}"
              "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
-             "svg{display:block;margin:8px 0}</style></head><body>",
+             "svg{display:block;max-width:100%;height:auto}</style></head><body>",
              "<h1>{0}</h1>".format(html.escape(chart["title"]))]
-    for line in chart.get("notes") or []:
-        parts.append("<p>{0}</p>".format(html.escape(line)))
-    table = chart.get("table")
-    if table:
-        parts.append("<table><tr>{0}</tr>".format("".join("<th>{0}</th>".format(html.escape(str(col))) for col in table["columns"])))
-        for row in table["rows"]:
-            parts.append("<tr>{0}</tr>".format("".join("<td>{0}</td>".format(html.escape("" if cell is None else str(cell))) for cell in row)))
-        parts.append("</table>")
-    for panel in panels:
-        parts.append(_svg_panel(panel, chart["start"], step, length))
-    parts.append("</body></html>")
+    if chart.get("table"):
+        parts.append(_table_html(chart["table"]))
+    parts.extend(['<figure id="charts">', svg, "</figure>", "</body></html>"])
     return "\n".join(parts)
 
 
 def write_html(path, chart):
     """Write the HTML page."""
+    page = render_html(chart)
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(render_html(chart))
-
-
-# ---------------------------------------------------------------- PNG (matplotlib)
-
-def write_png(path, chart):
-    """Write a PNG with matplotlib's Agg backend (imported here, so only when a PNG is asked for)."""
-    try:
-        import matplotlib  # pylint: disable=import-outside-toplevel
-        matplotlib.use("Agg")
-        from matplotlib import dates as mdates  # pylint: disable=import-outside-toplevel
-        from matplotlib import pyplot  # pylint: disable=import-outside-toplevel
-    except ImportError as exc:
-        raise ChartError("writing a PNG needs matplotlib ({0})".format(exc), missing="matplotlib") from exc
-    panels, step = _prepared(chart)
-    figure, axes = pyplot.subplots(len(panels), 1, figsize=(14, 2.8 * len(panels) + 0.6), sharex=True, squeeze=False)
-    try:
-        for axis, panel in zip(axes[:, 0], panels):
-            for item in panel["series"]:
-                times = [datetime.datetime.fromtimestamp(chart["start"] + index * step, datetime.timezone.utc)
-                         for index in range(len(item["values"]))]
-                values = [float("nan") if value is None else value for value in item["values"]]
-                if item.get("step"):
-                    axis.step(times, values, where="post", color=item.get("color"), linewidth=1.8, label=item["label"])
-                else:
-                    axis.plot(times, values, color=item.get("color"), linewidth=0.8, label=item["label"])
-            for line in panel.get("lines") or []:
-                axis.axhline(line["value"], color=line.get("color", "#999"), linestyle="--", linewidth=1, label=line["label"])
-            axis.set_title(panel["title"], loc="left", fontsize=10)
-            axis.grid(True, color="#eee")
-            axis.legend(loc="upper right", fontsize=8, ncol=3)
-        locator = mdates.AutoDateLocator(tz=datetime.timezone.utc)
-        axes[-1, 0].xaxis.set_major_locator(locator)
-        axes[-1, 0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=datetime.timezone.utc))
-        axes[-1, 0].set_xlabel("UTC")
-        figure.suptitle(chart["title"], fontsize=12)
-        figure.tight_layout()
-        figure.savefig(path, dpi=90)
-    finally:
-        pyplot.close(figure)
+        handle.write(page)

@@ -787,14 +787,17 @@ def downsample_timeline(points, limit):
     return [points[index] for index in chosen], True
 
 
+# The summary figures the comparison and the chart's table show, in this order.
+COMPARED_FIGURES = ("instance_hours", "mean_instances", "peak_instances", "minutes_at_maximum", "scale_outs", "scale_ins",
+                    "skipped_flapping_runs", "skipped_cooldown_runs", "minutes_without_metrics", "slo_minutes_breached")
+
+
 def compare(current, proposed):
     """Differences of the proposed policy's figures from the current one's (proposed - current)."""
     if not current or not proposed:
         return None
-    keys = ("instance_hours", "mean_instances", "peak_instances", "minutes_at_maximum", "scale_outs", "scale_ins",
-            "skipped_flapping_runs", "skipped_cooldown_runs", "minutes_without_metrics", "slo_minutes_breached")
     result = {}
-    for key in keys:
+    for key in COMPARED_FIGURES:
         before, after = current["summary"].get(key), proposed["summary"].get(key)
         if before is None or after is None:
             continue

@@ -219,7 +219,7 @@ extends_documentation_fragment:
   - mlops.autoscale._attributes.ACTIONGROUP_AZURE
 requirements:
   - tzlocal (CLDR's Windows to IANA time zone mapping, for schedules)
-  - matplotlib (only for O(png_path))
+  - matplotlib (only for O(png_path) and O(html_path))
 notes:
   - The replay is a model. Metric history was recorded under the instance counts the deployment really had; only the
     metrics in O(parameters.per_instance_metrics) are rescaled to a simulated count, so latency, queueing and errors do
@@ -344,7 +344,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.mlops.autoscale.plugins.module_utils import _engine, _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._api import AutoscaleSettings, OnlineDeployments
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
-from ansible_collections.mlops.autoscale.plugins.module_utils._chart import COLORS, ChartError, write_html, write_png
+from ansible_collections.mlops.autoscale.plugins.module_utils._chart import ChartError, build_chart, window_values, write_html, write_png
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import parse_duration
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import resolve_target
@@ -478,58 +478,6 @@ def _bounded(result, max_events, max_timeline):
     }
 
 
-def _thresholds(setting, key, label, color):
-    lines = []
-    for profile in setting["profiles"] if setting else []:
-        for rule in profile["rules"]:
-            if _engine.series_key(rule["metric_resource_uri"], rule["metric_name"], rule.get("dimensions")) != key:
-                continue
-            sign = _engine.OPERATOR_SIGNS.get(rule["operator"], "?")
-            direction = "out" if rule["direction"] == "Increase" else "in"
-            line = {"label": "{0}: {1} {2} {3:g}".format(label, direction, sign, float(rule["threshold"])),
-                    "value": float(rule["threshold"]), "color": color}
-            if line["label"] not in [item["label"] for item in lines] and not rule.get("divide_per_instance"):
-                lines.append(line)
-    return lines
-
-
-def _window_values(series, aggregation, start_minute, minutes):
-    if not series:
-        return [None] * minutes
-    values = series["values"].get(aggregation) or next(iter(series["values"].values()), [])
-    offset = start_minute - series["start"] // 60
-    return [values[offset + index] if 0 <= offset + index < len(values) else None for index in range(minutes)]
-
-
-def build_chart(title, start_minute, minutes, needed, metrics, replays, settings, slo, observed):
-    """The chart dict of _chart from the replays (``replays``/``settings``: {label: ...} for current and proposed)."""
-    panels = []
-    for entry in needed[:4]:
-        lines = []
-        for label, setting in settings.items():
-            lines.extend(_thresholds(setting, entry["key"], label, COLORS[label]))
-        panels.append({"title": "{0} ({1}, per-minute {2}, as recorded)".format(
-            entry["metric_name"], entry["role"], entry["aggregations"][0]),
-            "series": [{"label": "recorded", "values": _window_values(metrics.get(entry["key"]), entry["aggregations"][0], start_minute, minutes),
-                        "color": COLORS["recorded"]}], "lines": lines})
-    if slo:
-        series = []
-        for label, result in replays.items():
-            series.append({"label": label, "values": result["series"]["slo"], "color": COLORS[label]})
-        panels.append({"title": "SLO: {0} {1} ({2}) as each policy would see it".format(slo["metric_name"], slo["aggregation"], slo["role"]),
-                       "series": series, "lines": [{"label": "SLO {0:g}".format(slo["threshold"]), "value": slo["threshold"], "color": COLORS["slo"]}]})
-    counts = [{"label": label, "values": result["series"]["instances"], "color": COLORS[label], "step": True} for label, result in replays.items()]
-    if observed:
-        counts.insert(0, {"label": "recorded", "values": _window_values(observed, "Average", start_minute, minutes), "color": COLORS["recorded"],
-                          "step": True})
-    panels.append({"title": "Instances", "series": counts, "lines": []})
-    keys = ("instance_hours", "mean_instances", "peak_instances", "minutes_at_maximum", "scale_outs", "scale_ins",
-            "skipped_flapping_runs", "skipped_cooldown_runs", "minutes_without_metrics", "slo_minutes_breached")
-    labels = list(replays)
-    table = {"columns": ["figure"] + labels, "rows": [[key] + [replays[label]["summary"].get(key) for label in labels] for key in keys]}
-    return {"title": title, "start": start_minute * 60, "step": 60, "panels": panels, "table": table}
-
-
 # ---------------------------------------------------------------- the manager
 
 class SimulateManager:
@@ -625,13 +573,13 @@ class SimulateManager:
         if params["png_path"] or params["html_path"]:
             title = "Autoscale simulation: {0}/{1}, {2} to {3}".format(
                 target.names["endpoint"], target.names["deployment"], result["window"]["start"], result["window"]["end"])
-            chart = build_chart(title, start_minute, minutes, needed, metrics, replays, policies, slo, observed)
+            chart = build_chart(title, (start_minute, minutes), (needed, metrics, policies, observed), replays, slo)
             self._write_pictures(chart, result)
         return {"changed": False, "simulation": result}
 
     @staticmethod
     def _metric_report(entry, metrics, start_minute, minutes):
-        values = _window_values(metrics.get(entry["key"]), entry["aggregations"][0], start_minute, minutes)
+        values = window_values(metrics.get(entry["key"]), entry["aggregations"][0], start_minute, minutes)
         return {"metric_name": entry["metric_name"], "metric_resource_uri": entry["metric_resource_uri"],
                 "aggregations": entry["aggregations"], "minutes_with_data": sum(1 for value in values if value is not None)}
 
@@ -679,7 +627,7 @@ class SimulateManager:
                 write_png(params["png_path"], chart)
                 result["png_path"] = params["png_path"]
         except ChartError as error:
-            self.module.fail_json(msg=missing_required_lib(error.missing, reason="png_path"), exception=str(error))
+            self.module.fail_json(msg=missing_required_lib(error.missing, reason="png_path and html_path"), exception=str(error))
         except OSError as error:
             self.module.fail_json(msg="Failed to write the simulation picture: {0}".format(error))
 
