@@ -50,7 +50,7 @@ CORE_LEGS := $(patsubst tests/requirements-ansible-%.txt,%,$(wildcard tests/requ
 
 .PHONY: help venv collection units emulator-tests integration reliability sanity lint changelog-lint doc \
         galaxy-import docs-lint docs ee chromium core-legs $(addprefix core-,$(CORE_LEGS)) \
-        test test-runtime test-publishing demo build clean distclean bench corpus-capture compatibility
+        test test-runtime test-publishing regenerate demo build clean distclean bench corpus-capture compatibility
 
 help:
 	@echo "targets: venv collection units emulator-tests integration reliability sanity lint changelog-lint doc"
@@ -191,11 +191,16 @@ $(addprefix core-,$(CORE_LEGS)): core-%: $(STAMPS)/venv-ansible-% collection
 	  tests/integration/test_playbooks.py -k walkthrough $(PYTEST_ARGS)
 	hacking/run_sanity.sh $(BUILD)/ansible-$*/bin $(BUILD)/sanity-$* $(SANITY_ARGS)
 
-# Cheap checks first; then two streams side by side on the machine's two cores, each one step after another:
-# the runtime tests (integration, then reliability, which reads integration's logs) and the publishing checks
-# (Galaxy import, docs, EE, sanity, then the older ansible-core releases). -Oline prints each step's output whole.
+# Cheap checks first; then two streams side by side on the machine's two cores, each one step after another (the
+# Makefile is .NOTPARALLEL): the runtime tests (integration, then reliability, which reads integration's logs) and the
+# publishing checks (Galaxy import, docs, EE, sanity, then the older ansible-core releases). Each line of output is
+# prefixed with its stream; make test fails when either stream fails, after both have finished.
 test: changelog-lint build doc units emulator-tests lint
-	$(MAKE) --no-print-directory -j2 -Oline test-runtime test-publishing
+	@{ $(MAKE) --no-print-directory test-runtime 2>&1 | sed -u 's/^/[runtime] /'; } & runtime=$$!; \
+	{ $(MAKE) --no-print-directory test-publishing 2>&1 | sed -u 's/^/[publishing] /'; } & publishing=$$!; \
+	status=0; wait $$runtime || { status=$$?; echo "make test: the runtime stream failed" >&2; }; \
+	wait $$publishing || { status=$$?; echo "make test: the publishing stream failed" >&2; }; \
+	exit $$status
 
 test-runtime: venv collection
 	$(MAKE) --no-print-directory integration
@@ -208,6 +213,13 @@ test-publishing: venv collection
 	$(MAKE) --no-print-directory ee
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory core-legs
+
+# ---------------------------------------------------------------- generated text
+
+# The doc fragments, the role's argument specs and defaults, and docs/simulation.md's parameter table, written from
+# plugins/module_utils/_vocabulary.py (tests/unit/test_regenerate.py fails when the checked-in text differs).
+regenerate: venv
+	$(BIN)/python hacking/regenerate.py
 
 # ---------------------------------------------------------------- demo / build
 

@@ -21,6 +21,7 @@ Inputs
 from __future__ import annotations
 
 import bisect
+import copy
 import datetime
 import math
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,48 +29,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, parse_duration
 from ansible_collections.mlops.autoscale.plugins.module_utils._model import OPERATOR_SIGNS, display_name, id_key, profiles_as_written
 from ansible_collections.mlops.autoscale.plugins.module_utils._timezones import TimeZoneDataMissing, iana_zone
+from ansible_collections.mlops.autoscale.plugins.module_utils._vocabulary import SIMULATION_PARAMETERS
 
 UTC = datetime.timezone.utc
 
-# Each choice the Azure docs leave open, with its default (docs/simulation.md explains each).
-DEFAULT_PARAMETERS = {
-    "evaluation_interval": "1m",        # how often the engine runs (Azure: every 30-60 s; the model's resolution is 1 minute)
-    "metric_lag": "3m",                 # how late metrics arrive: a run at T sees data up to T - lag
-    "provisioning_delay": "15m",        # how long a new instance takes to serve (matches the cooldown lint's assumption)
-    "skip_while_provisioning": True,    # a run is skipped while a scale-out is still provisioning
-    "cooldown_from": "decision",        # decision | ready: cooldown counts from the scale decision or from the new instances' readiness
-    "clamp_starts_cooldown": False,     # whether bringing the count into [min, max] (profile change) starts a cooldown
-    "default_capacity_starts_cooldown": False,  # whether scaling up to default on missing metrics starts a cooldown
-    "implicit_cooldown": "5m",          # the cooldown those two start when enabled (no rule fired, so no rule's cooldown applies)
-    "missing_metrics": "any",           # any | all: which rules must lack data for "metrics cannot be read"
-    "percent_rounding": "floor",        # floor | ceil | round: PercentChangeCount instances (at least 1 is always changed)
-    "flapping_search": "from_target",   # from_target | from_current | target_only: order of the counts the flapping guard tries
-    "rule_tie_break": "first",          # first | longest_cooldown | shortest_cooldown: among rules giving the same count
-    "profile_tie_break": "first",       # first | last: overlapping fixed dates, recurrences starting at the same minute
-    "fixed_date_end": "inclusive",      # inclusive | exclusive: whether the end minute of a fixed date is still in it
-    "dst_ambiguous": "earlier",         # earlier | later: a local start time that occurs twice (end of daylight saving)
-    "unknown_time_zone": "utc",         # utc | error: a Windows time zone id without an IANA mapping
-    "per_instance_metrics": ["CpuUtilizationPercentage", "GpuUtilizationPercentage"],
-    "divide_per_instance_count": "capacity",  # capacity | ready: the count dividePerInstance divides by
-    "exact_count_direction": "by_count",  # by_count | as_written: which way an ExactCount rule may scale
-    "initial_count": None,              # the count at the start; None: the observed count, else the active profile's default
-}
-
-CHOICES = {
-    "cooldown_from": ("decision", "ready"),
-    "missing_metrics": ("any", "all"),
-    "percent_rounding": ("floor", "ceil", "round"),
-    "flapping_search": ("from_target", "from_current", "target_only"),
-    "rule_tie_break": ("first", "longest_cooldown", "shortest_cooldown"),
-    "profile_tie_break": ("first", "last"),
-    "fixed_date_end": ("inclusive", "exclusive"),
-    "dst_ambiguous": ("earlier", "later"),
-    "unknown_time_zone": ("utc", "error"),
-    "divide_per_instance_count": ("capacity", "ready"),
-    "exact_count_direction": ("by_count", "as_written"),
-}
-DURATIONS = ("evaluation_interval", "metric_lag", "provisioning_delay", "implicit_cooldown")
-BOOLEANS = ("skip_while_provisioning", "clamp_starts_cooldown", "default_capacity_starts_cooldown")
+# Each choice the Azure docs leave open, with its default (_vocabulary.SIMULATION_PARAMETERS; docs/simulation.md explains each).
+DEFAULT_PARAMETERS = {name: field["default"] for name, field in SIMULATION_PARAMETERS.items()}
+CHOICES = {name: field["choices"] for name, field in SIMULATION_PARAMETERS.items() if "choices" in field}
+DURATIONS = tuple(name for name, field in SIMULATION_PARAMETERS.items() if field.get("kind") == "duration")
+BOOLEANS = tuple(name for name, field in SIMULATION_PARAMETERS.items() if field["type"] == "bool")
 
 # Rule statistic -> the Azure Monitor aggregation that gives it per minute.
 STATISTIC_AGGREGATION = {"Average": "Average", "Min": "Minimum", "Max": "Maximum", "Sum": "Total", "Count": "Count"}
@@ -125,7 +93,7 @@ def iso_minute(minute):
 
 def parameters(overrides=None):
     """The engine parameters: defaults updated with ``overrides`` (None values = default). ValueError names the bad one."""
-    result = dict(DEFAULT_PARAMETERS)
+    result = copy.deepcopy(DEFAULT_PARAMETERS)
     for name, value in (overrides or {}).items():
         if name not in DEFAULT_PARAMETERS:
             raise ValueError("parameters.{0}: unknown; allowed: {1}".format(name, ", ".join(sorted(DEFAULT_PARAMETERS))))

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, iso_duration, parse_duration
 from ansible_collections.mlops.autoscale.plugins.module_utils._timezones import canonical_time_zone
+from ansible_collections.mlops.autoscale.plugins.module_utils._vocabulary import (
+    DIMENSION, DIMENSION_OPERATORS, DIRECTIONS, MAX_CAPACITY, MAX_PROFILES, MAX_RULES, MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS,
+    MIN_ML_CAPACITY, OPERATORS, RULE, SCALE_MODES, SCALE_TYPES, STATISTICS, TIME_AGGREGATIONS, WEEKDAYS)
 
 ML_DEPLOYMENT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments"
 ML_ENDPOINT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
@@ -38,27 +41,8 @@ ENDPOINT_METRICS_WITH_DEPLOYMENT_DIMENSION = ("RequestLatency", "RequestLatency_
                                               "RequestLatency_P99", "RequestsPerMinute")
 METRICS_BY_RESOURCE_TYPE = {ML_DEPLOYMENT_NAMESPACE.lower(): DEPLOYMENT_METRICS, ML_ENDPOINT_NAMESPACE.lower(): ENDPOINT_METRICS}
 
-STATISTICS = ("Average", "Min", "Max", "Sum", "Count")
-TIME_AGGREGATIONS = ("Average", "Minimum", "Maximum", "Total", "Count", "Last")
-OPERATORS = ("Equals", "NotEquals", "GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual")
-DIRECTIONS = ("Increase", "Decrease", "None")
-SCALE_TYPES = ("ChangeCount", "PercentChangeCount", "ExactCount", "ServiceAllowedNextValue")
-DIMENSION_OPERATORS = ("Equals", "NotEquals")
-SCALE_MODES = ("Disabled", "ForecastOnly", "Enabled")
 OPERATOR_SIGNS = {"GreaterThan": ">", "GreaterThanOrEqual": ">=", "LessThan": "<", "LessThanOrEqual": "<=", "Equals": "==",
                   "NotEquals": "!="}
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-MAX_PROFILES = 20
-MAX_RULES = 10
-MAX_CAPACITY = 1000
-MIN_ML_CAPACITY = 1
-MAX_TAGS = 50  # Azure Resource Manager's limit per resource (the REST spec's description still says 15)
-MAX_TAG_KEY = 128
-MAX_TAG_VALUE = 256
-TIME_GRAIN_RANGE = (60, 12 * 3600)
-TIME_WINDOW_RANGE = (60, 12 * 3600)
-COOLDOWN_RANGE = (60, 7 * 86400)
 
 REDACTED = "VALUE_REDACTED"
 SECRET_QUERY_PARAMETERS = frozenset(("sig", "code", "token", "key", "secret", "signature", "apikey"))
@@ -298,7 +282,7 @@ def _dimensions(values, field):
             raise ValueError("{0}.values: give one or more values".format(where))
         dimensions.append({
             "name": str(_required(item, "name", where)),
-            "operator": _choice(item.get("operator") or "Equals", DIMENSION_OPERATORS, where + ".operator"),
+            "operator": _choice(item.get("operator") or DIMENSION["operator"]["default"], DIMENSION_OPERATORS, where + ".operator"),
             "values": sorted(str(value) for value in listed),
         })
     return sorted(dimensions, key=lambda dimension: (dimension["name"].lower(), dimension["operator"], dimension["values"]))
@@ -355,26 +339,45 @@ def build_rule(params, target, field, partial=False):
     if known is not None and metric_name.lower() not in [name.lower() for name in known]:
         raise ValueError("{0}.metric_name: {1!r} is not a metric of {2} ({3}); allowed: {4}".format(
             field, metric_name, metric_resource_role(uri, target), resource_type_of(uri), ", ".join(known)))
-    scale_type = _choice(params.get("type") or "ChangeCount", SCALE_TYPES, field + ".type")
+    scale_type = _rule_choice(params, "type", field)
+    low, high = RULE["value"]["range"]
     return {
         "metric_name": _canonical_metric_name(metric_name, uri),
         "metric_resource": metric_resource_role(uri, target),
         "metric_resource_uri": uri,
         "metric_namespace": _canonical_namespace(params.get("metric_namespace"), uri),
-        "statistic": _choice(params.get("statistic") or "Average", STATISTICS, field + ".statistic"),
-        "time_grain": _duration(params.get("time_grain"), "1m", TIME_GRAIN_RANGE, field + ".time_grain"),
-        "time_window": _duration(params.get("time_window"), "5m", TIME_WINDOW_RANGE, field + ".time_window"),
-        "time_aggregation": _choice(params.get("time_aggregation") or "Average", TIME_AGGREGATIONS, field + ".time_aggregation"),
-        "operator": None if partial and params.get("operator") is None else _choice(_required(params, "operator", field), OPERATORS, field + ".operator"),
+        "statistic": _rule_choice(params, "statistic", field),
+        "time_grain": _rule_duration(params, "time_grain", field),
+        "time_window": _rule_duration(params, "time_window", field),
+        "time_aggregation": _rule_choice(params, "time_aggregation", field),
+        "operator": None if partial and params.get("operator") is None else _rule_choice(params, "operator", field),
         "threshold": None if partial and params.get("threshold") is None else _number(_required(params, "threshold", field), field + ".threshold"),
         "dimensions": _dimensions(params.get("dimensions"), field + ".dimensions"),
-        "divide_per_instance": bool(params.get("divide_per_instance")),
-        "direction": _choice(_required(params, "direction", field), DIRECTIONS, field + ".direction"),
+        "divide_per_instance": bool(_rule_value(params, "divide_per_instance")),
+        "direction": _rule_choice(params, "direction", field),
         "type": scale_type,
-        "value": _integer(1 if params.get("value") is None else params["value"], field + ".value", 1,
-                          MAX_CAPACITY if scale_type == "ExactCount" else None),
-        "cooldown": _duration(params.get("cooldown"), "15m", COOLDOWN_RANGE, field + ".cooldown"),
+        "value": _integer(_rule_value(params, "value"), field + ".value", low, MAX_CAPACITY if scale_type == "ExactCount" else high),
+        "cooldown": _rule_duration(params, "cooldown", field),
     }
+
+
+def _rule_value(params, key):
+    """The option's value, else the vocabulary's default (None when it has none)."""
+    value = params.get(key)
+    return RULE[key].get("default") if value is None else value
+
+
+def _rule_choice(params, key, field):
+    """One of the vocabulary's choices for a rule field; required when the vocabulary has no default."""
+    value = _rule_value(params, key)
+    if value is None:
+        value = _required(params, key, field)
+    return _choice(value, RULE[key]["choices"], field + "." + key)
+
+
+def _rule_duration(params, key, field):
+    """A rule duration in canonical form, within the vocabulary's range."""
+    return _duration(params.get(key), RULE[key]["default"], RULE[key]["range"], field + "." + key)
 
 
 def rule_identity(rule):

@@ -4,25 +4,16 @@
 
 # This module_utils is PRIVATE and should only be used by this collection. Breaking changes can occur any time.
 
-"""Argument specs shared by the write modules (documented in doc_fragments/_policy.py and _target.py)."""
+"""Ansible argument specs, derived from the vocabulary (_vocabulary.py; documented by the generated doc fragments)."""
 
 from __future__ import annotations
 
-import copy
+from ansible_collections.mlops.autoscale.plugins.module_utils import _vocabulary as vocabulary
 
-STATISTICS = ["Average", "Min", "Max", "Sum", "Count"]
-AGGREGATIONS = ["Average", "Minimum", "Maximum", "Total", "Count", "Last"]
-OPERATORS = ["Equals", "NotEquals", "GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual"]
-DIRECTIONS = ["Increase", "Decrease", "None"]
-SCALE_TYPES = ["ChangeCount", "PercentChangeCount", "ExactCount", "ServiceAllowedNextValue"]
+# The facts an Ansible argument spec takes; the others (description, range, wire, ...) are documentation or model.
+SPEC_FACTS = ("type", "elements", "required", "choices", "default", "aliases", "no_log")
 
-TARGET_SPEC = {
-    "resource_group": {"type": "str"},
-    "workspace": {"type": "str", "aliases": ["workspace_name"]},
-    "endpoint": {"type": "str", "aliases": ["endpoint_name"]},
-    "deployment": {"type": "str", "aliases": ["deployment_name"]},
-    "target_id": {"type": "str"},
-}
+TARGET_NAMES = ("resource_group", "workspace", "endpoint", "deployment", "target_id")
 
 TARGET_CONSTRAINTS = {
     "mutually_exclusive": [("target_id", "workspace"), ("target_id", "endpoint"), ("target_id", "deployment")],
@@ -30,114 +21,56 @@ TARGET_CONSTRAINTS = {
     "required_together": [("resource_group", "workspace", "endpoint", "deployment")],
 }
 
-# The fields of one rule. Identity fields (metric_name, metric_resource, metric_namespace, dimensions, direction) are
-# what autoscale_rule matches an existing rule on; the others are updated in place.
-RULE_FIELDS = {
-    "metric_name": {"type": "str", "required": True},
-    "metric_resource": {"type": "str"},
-    "metric_namespace": {"type": "str"},
-    "statistic": {"type": "str", "choices": STATISTICS, "default": "Average"},
-    "time_grain": {"type": "str", "default": "1m"},
-    "time_window": {"type": "str", "default": "5m"},
-    "time_aggregation": {"type": "str", "choices": AGGREGATIONS, "default": "Average"},
-    "operator": {"type": "str", "choices": OPERATORS},
-    "threshold": {"type": "float"},
-    "dimensions": {
-        "type": "list", "elements": "dict", "default": [],
-        "options": {
-            "name": {"type": "str", "required": True},
-            "operator": {"type": "str", "choices": ["Equals", "NotEquals"], "default": "Equals"},
-            "values": {"type": "list", "elements": "str", "required": True},
-        },
-    },
-    "divide_per_instance": {"type": "bool", "default": False},
-    "direction": {"type": "str", "choices": DIRECTIONS},
-    "type": {"type": "str", "choices": SCALE_TYPES, "default": "ChangeCount"},
-    "value": {"type": "int", "default": 1},
-    "cooldown": {"type": "str", "default": "15m"},
-}
 
-CAPACITY_SPEC = {
-    "type": "dict",
-    "options": {
-        "minimum": {"type": "int", "required": True},
-        "maximum": {"type": "int", "required": True},
-        "default": {"type": "int"},
-    },
-}
+def option_spec(field, partial=False):
+    """The argument spec of one vocabulary field; ``partial`` drops ``required`` and ``default`` (fields to merge)."""
+    spec = {key: list(value) if isinstance(value, tuple) else value for key, value in field.items()
+            if key in SPEC_FACTS and not (partial and key in ("required", "default"))}
+    if isinstance(spec.get("default"), (list, dict)):
+        spec["default"] = type(spec["default"])(spec["default"])
+    if "suboptions" in field:
+        spec["options"] = argument_spec(field["suboptions"], partial)
+    return spec
 
-RECURRENCE_SPEC = {
-    "type": "dict",
-    "options": {
-        "days": {"type": "list", "elements": "str", "required": True},
-        "time_zone": {"type": "str", "required": True},
-        "start": {"type": "str", "default": "00:00"},
-        "end": {"type": "str"},
-    },
-}
 
-FIXED_DATE_SPEC = {
-    "type": "dict",
-    "options": {
-        "time_zone": {"type": "str", "default": "UTC"},
-        "start": {"type": "str", "required": True},
-        "end": {"type": "str", "required": True},
-    },
-}
-
-NOTIFICATIONS_SPEC = {
-    "type": "dict",
-    "options": {
-        "send_to_subscription_administrator": {"type": "bool", "default": False},
-        "send_to_subscription_co_administrators": {"type": "bool", "default": False},
-        "custom_emails": {"type": "list", "elements": "str", "default": []},
-        "webhooks": {
-            "type": "list", "elements": "dict", "default": [],
-            "options": {
-                "service_uri": {"type": "str", "required": True, "no_log": True},
-                "properties": {"type": "dict", "default": {}},
-            },
-        },
-    },
-}
+def argument_spec(fields, partial=False):
+    """The argument specs of a group of vocabulary fields."""
+    return {name: option_spec(field, partial) for name, field in fields.items()}
 
 
 def rule_options():
     """The fields of one rule (operator, threshold and direction are checked by the model when a rule is present)."""
-    return copy.deepcopy(RULE_FIELDS)
-
-
-def rules_spec():
-    """The ``rules`` list of a profile."""
-    return {"type": "list", "elements": "dict", "options": rule_options()}
+    return argument_spec(vocabulary.RULE)
 
 
 def profile_options():
     """The fields of one profile, as autoscale_profile takes them at the top level."""
-    return {
-        "capacity": copy.deepcopy(CAPACITY_SPEC),
-        "recurrence": copy.deepcopy(RECURRENCE_SPEC),
-        "fixed_date": copy.deepcopy(FIXED_DATE_SPEC),
-        "rules": rules_spec(),
-    }
+    return argument_spec(vocabulary.PROFILE)
 
 
 def profiles_spec():
     """The ``profiles`` list of autoscale_state."""
-    options = profile_options()
-    options["name"] = {"type": "str", "required": True}
-    return {"type": "list", "elements": "dict", "options": options,
+    return {"type": "list", "elements": "dict", "options": argument_spec(vocabulary.PROFILE_ITEM),
             "mutually_exclusive": [("recurrence", "fixed_date")]}
 
 
+def notifications_spec():
+    """The ``notifications`` option of autoscale_state."""
+    return option_spec(vocabulary.NOTIFICATIONS_OPTION)
+
+
+def target_spec():
+    """The options that name the online deployment."""
+    return argument_spec({name: vocabulary.TARGET[name] for name in TARGET_NAMES})
+
+
+def simulation_parameters_spec():
+    """The ``parameters`` option of autoscale_simulate."""
+    return option_spec(vocabulary.SIMULATION_PARAMETERS_OPTION)
+
+
 def common_write_spec():
-    """Options every write module takes besides its own: target, setting name, location, strict."""
-    spec = copy.deepcopy(TARGET_SPEC)
-    spec.update({
-        "setting_name": {"type": "str"},
-        "location": {"type": "str"},
-        "strict": {"type": "bool", "default": False},
-        "write_verify_delay": {"type": "float", "default": 1.0},
-        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-    })
+    """Options every write module takes besides its own: target, setting name, location, strict, state."""
+    spec = argument_spec(vocabulary.TARGET)
+    spec["state"] = {"type": "str", "choices": ["present", "absent"], "default": "present"}
     return spec

@@ -151,7 +151,8 @@ autoscale_setting:
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import WriteManager
-from ansible_collections.mlops.autoscale.plugins.module_utils._specs import RULE_FIELDS, TARGET_CONSTRAINTS, common_write_spec, rule_options
+from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, common_write_spec, rule_options
+from ansible_collections.mlops.autoscale.plugins.module_utils._vocabulary import RULE
 
 
 def build_spec():
@@ -171,7 +172,7 @@ class RuleManager(WriteManager):
     def desired(self, have, target):
         if have is None:
             return None
-        fields = {name: self.params[name] for name in RULE_FIELDS}
+        fields = {name: self.params[name] for name in RULE}
         rule = _model.build_rule(fields, target.ids, "", partial=self.params["state"] == "absent")
         return _model.apply_rule(have, self.params["profile_name"], rule, self.params["state"])
 

@@ -105,97 +105,6 @@ options:
         type: str
         choices: [Average, Minimum, Maximum, Total]
         default: Average
-  parameters:
-    description:
-      - The engine model's choices where the Azure documentation is silent or gives a range. Unset entries take the
-        defaults named here (see C(docs/simulation.md)).
-    type: dict
-    suboptions:
-      evaluation_interval:
-        description: How often the engine runs (Azure runs every 30 to 60 seconds; the model's resolution is a minute). Default V(1m).
-        type: str
-      metric_lag:
-        description: How late metric data arrives; a run at T reads the windows that end at T minus the lag. Default V(3m).
-        type: str
-      provisioning_delay:
-        description: How long a new instance takes before it serves traffic. Default V(15m).
-        type: str
-      skip_while_provisioning:
-        description: Whether a run is skipped while instances of the last scale-out are still provisioning. Default V(true).
-        type: bool
-      cooldown_from:
-        description: Whether a cooldown counts from the scale V(decision) or from when the new instances are V(ready). Default V(decision).
-        type: str
-        choices: [decision, ready]
-      clamp_starts_cooldown:
-        description: Whether bringing the count into a newly active profile's limits starts a cooldown. Default V(false).
-        type: bool
-      default_capacity_starts_cooldown:
-        description: Whether scaling up to the default capacity (metrics missing) starts a cooldown. Default V(false).
-        type: bool
-      implicit_cooldown:
-        description: The cooldown those two start when enabled. Default V(5m).
-        type: str
-      missing_metrics:
-        description:
-          - When the engine considers that metrics cannot be read (and falls back to the default capacity, upward only),
-            when V(any) rule of the active profile has no data in its window, or when V(all) have none. Default V(any).
-        type: str
-        choices: [any, all]
-      percent_rounding:
-        description: How PercentChangeCount rounds the instances it adds or removes (at least one). Default V(floor).
-        type: str
-        choices: [floor, ceil, round]
-      flapping_search:
-        description:
-          - Which counts the flapping guard tries before skipping a scale-in. V(from_target) tries the rule's target, then
-            each count up toward the current one; V(from_current) tries one fewer first; V(target_only) tries only the
-            target. Default V(from_target).
-        type: str
-        choices: [from_target, from_current, target_only]
-      rule_tie_break:
-        description: Which rule is named (and whose cooldown applies) when several give the same count. Default V(first).
-        type: str
-        choices: [first, longest_cooldown, shortest_cooldown]
-      profile_tie_break:
-        description: Which profile wins between overlapping fixed dates or recurrences starting at the same minute. Default V(first).
-        type: str
-        choices: [first, last]
-      fixed_date_end:
-        description: Whether a fixed date's end minute still belongs to it. Default V(inclusive).
-        type: str
-        choices: [inclusive, exclusive]
-      dst_ambiguous:
-        description: Which occurrence of a local time that occurs twice (end of daylight saving) a schedule starts at. Default V(earlier).
-        type: str
-        choices: [earlier, later]
-      unknown_time_zone:
-        description:
-          - Whether a time zone without an IANA zone in CLDR's Windows mapping (every id the modules accept has one) is
-            simulated as V(utc) (with a warning) or is an V(error). Default V(utc).
-        type: str
-        choices: [utc, error]
-      per_instance_metrics:
-        description:
-          - Metrics that are load divided by the serving instances. With the deployment's recorded instance count
-            (C(DeploymentCapacity)), their history is rescaled to each policy's simulated ready count.
-          - Default V(CpuUtilizationPercentage) and V(GpuUtilizationPercentage). An empty list replays every metric as recorded.
-        type: list
-        elements: str
-      divide_per_instance_count:
-        description: The count a rule's divide-per-instance divides by, all instances (V(capacity)) or the ready ones. Default V(capacity).
-        type: str
-        choices: [capacity, ready]
-      initial_count:
-        description: The instance count at the start. Default the recorded count, else the active profile's default.
-        type: int
-      exact_count_direction:
-        description:
-          - Which way an ExactCount rule may scale. V(by_count) (the default) scales out to its value below it and in to it
-            above it, whatever its written direction (the Azure CLI's C(--scale to) writes V(None)); V(as_written) lets it
-            act only in its written direction, so V(None) never acts. C(docs/simulation.md) has the evidence.
-        type: str
-        choices: [by_count, as_written]
   max_events:
     description: At most this many scale events and as many skip records are returned per policy (the first ones).
     type: int
@@ -213,6 +122,7 @@ options:
     description: Write a self-contained HTML page (inline SVG, no scripts) with the same charts and the figures to this path.
     type: path
 extends_documentation_fragment:
+  - mlops.autoscale._simulate
   - mlops.autoscale._azure
   - mlops.autoscale._attributes
   - mlops.autoscale._attributes.INFO_MODULE
@@ -349,7 +259,7 @@ from ansible_collections.mlops.autoscale.plugins.module_utils._durations import 
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import resolve_target
 from ansible_collections.mlops.autoscale.plugins.module_utils._metrics import MetricHistory
-from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, TARGET_SPEC
+from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, simulation_parameters_spec, target_spec
 
 WINDOW_RANGE = (3600, 30 * 86400)
 ROLE_PREFIX = "endpoint_autoscale_"
@@ -359,7 +269,7 @@ CAPACITY_METRIC = "DeploymentCapacity"
 
 def build_spec():
     """The module's options (the common Azure options are merged by AzureAutoscaleModule)."""
-    spec = dict(TARGET_SPEC)
+    spec = target_spec()
     spec.update({
         "setting_name": {"type": "str"},
         "window": {"type": "str", "default": "7d"},
@@ -374,28 +284,7 @@ def build_spec():
                          "default": "GreaterThan"},
             "aggregation": {"type": "str", "choices": ["Average", "Minimum", "Maximum", "Total"], "default": "Average"},
         }},
-        "parameters": {"type": "dict", "options": {
-            "evaluation_interval": {"type": "str"},
-            "metric_lag": {"type": "str"},
-            "provisioning_delay": {"type": "str"},
-            "skip_while_provisioning": {"type": "bool"},
-            "cooldown_from": {"type": "str", "choices": ["decision", "ready"]},
-            "clamp_starts_cooldown": {"type": "bool"},
-            "default_capacity_starts_cooldown": {"type": "bool"},
-            "implicit_cooldown": {"type": "str"},
-            "missing_metrics": {"type": "str", "choices": ["any", "all"]},
-            "percent_rounding": {"type": "str", "choices": ["floor", "ceil", "round"]},
-            "flapping_search": {"type": "str", "choices": ["from_target", "from_current", "target_only"]},
-            "rule_tie_break": {"type": "str", "choices": ["first", "longest_cooldown", "shortest_cooldown"]},
-            "profile_tie_break": {"type": "str", "choices": ["first", "last"]},
-            "fixed_date_end": {"type": "str", "choices": ["inclusive", "exclusive"]},
-            "dst_ambiguous": {"type": "str", "choices": ["earlier", "later"]},
-            "unknown_time_zone": {"type": "str", "choices": ["utc", "error"]},
-            "per_instance_metrics": {"type": "list", "elements": "str"},
-            "divide_per_instance_count": {"type": "str", "choices": ["capacity", "ready"]},
-            "initial_count": {"type": "int"},
-            "exact_count_direction": {"type": "str", "choices": ["by_count", "as_written"]},
-        }},
+        "parameters": simulation_parameters_spec(),
         "max_events": {"type": "int", "default": 200},
         "max_timeline": {"type": "int", "default": 500},
         "png_path": {"type": "path"},

@@ -183,7 +183,7 @@ autoscale_setting:
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import WriteManager
-from ansible_collections.mlops.autoscale.plugins.module_utils._specs import NOTIFICATIONS_SPEC, TARGET_CONSTRAINTS, common_write_spec, profiles_spec
+from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, common_write_spec, notifications_spec, profiles_spec
 
 
 def build_spec():
@@ -192,7 +192,7 @@ def build_spec():
     spec["setting_name"]["aliases"] = ["name"]
     spec.update({
         "enabled": {"type": "bool"},
-        "notifications": NOTIFICATIONS_SPEC,
+        "notifications": notifications_spec(),
         "tags": {"type": "dict"},
         "purge_tags": {"type": "bool", "default": True},
         "profiles": profiles_spec(),

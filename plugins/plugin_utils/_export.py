@@ -35,6 +35,7 @@ import textwrap
 
 import yaml
 
+from ansible_collections.mlops.autoscale.plugins.module_utils import _vocabulary as vocabulary
 from ansible_collections.mlops.autoscale.plugins.module_utils._model import REDACTED, is_default_profile
 from ansible_collections.mlops.autoscale.plugins.plugin_utils._inventory import (
     VAR_PREFIX, assign_host_names, default_groups, target_vars,
@@ -42,15 +43,13 @@ from ansible_collections.mlops.autoscale.plugins.plugin_utils._inventory import 
 
 MASKED_WEBHOOKS_VAR = VAR_PREFIX + "masked_webhook_uris"
 
-#: The fields of a rule the write modules take, in the order the export writes them (metric_resource_uri is output only).
-RULE_KEYS = ("metric_name", "metric_resource", "metric_namespace", "statistic", "time_grain", "time_window", "time_aggregation",
-             "operator", "threshold", "dimensions", "divide_per_instance", "direction", "type", "value", "cooldown")
-CAPACITY_KEYS = ("minimum", "maximum", "default")
-RECURRENCE_KEYS = ("days", "time_zone", "start", "end")
-FIXED_DATE_KEYS = ("time_zone", "start", "end")
-NOTIFICATION_KEYS = ("send_to_subscription_administrator", "send_to_subscription_co_administrators", "custom_emails", "webhooks")
-EMPTY_NOTIFICATIONS = {"send_to_subscription_administrator": False, "send_to_subscription_co_administrators": False,
-                       "custom_emails": [], "webhooks": []}
+#: The fields the write modules take, in the vocabulary's order (metric_resource_uri is output only).
+RULE_KEYS = tuple(vocabulary.RULE)
+CAPACITY_KEYS = tuple(vocabulary.CAPACITY)
+RECURRENCE_KEYS = tuple(vocabulary.RECURRENCE)
+FIXED_DATE_KEYS = tuple(vocabulary.FIXED_DATE)
+NOTIFICATION_KEYS = tuple(vocabulary.NOTIFICATIONS)
+EMPTY_NOTIFICATIONS = {name: field["default"] for name, field in vocabulary.NOTIFICATIONS.items()}
 
 HEADER = "# Exported by mlops.autoscale playbooks/export_policies.yml from the live autoscale settings.\n"
 

@@ -417,11 +417,6 @@ def test_bad_parameters(overrides, message):
         _engine.parameters(overrides)
 
 
-def test_defaults_are_documented_values():
-    params = _engine.parameters()
-    assert params["metric_lag"] == "3m" and params["provisioning_delay"] == "15m" and params["evaluation_interval"] == "1m"
-
-
 def test_end_before_start():
     with pytest.raises(ValueError, match="end"):
         _engine.simulate({"profiles": []}, {}, T0, T0)
