@@ -19,13 +19,13 @@ import os
 import re
 import resource
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from urllib.parse import quote
 
 import requests
+from arm_emulator.testing import EmulatorProcess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -47,28 +47,13 @@ def log(message):
 
 
 class Emulator:
-    """One arm_emulator process with its own state directory."""
+    """One arm_emulator process (started and stopped by arm_emulator.testing) with its own state directory."""
 
     def __init__(self, state_dir, latency_ms, seed=None):
-        self.state_dir = state_dir
         shutil.rmtree(state_dir, ignore_errors=True)
-        os.makedirs(state_dir)
-        args = [os.path.join(OURS_VENV, "bin", "python"), "-m", "arm_emulator", "serve", "--port", "0",
-                "--state-dir", state_dir, "--latency-ms", str(latency_ms)]
-        if seed:
-            args += ["--seed", seed]
-        self.log_file = open(os.path.join(state_dir, "emulator.log"), "ab")  # pylint: disable=consider-using-with
-        self.process = subprocess.Popen(args, stdout=self.log_file, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
-        env_json = os.path.join(state_dir, "env.json")
-        deadline = time.monotonic() + 120
-        while not (os.path.exists(env_json) and os.path.getsize(env_json)):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("emulator did not start; see %s" % os.path.join(state_dir, "emulator.log"))
-            time.sleep(0.2)
-        with open(env_json, encoding="utf-8") as handle:
-            self.info = json.load(handle)
+        self.process = EmulatorProcess.start(state_dir, seed=seed, extra_args=("--latency-ms", str(latency_ms)), timeout=120)
+        self.info = self.process.env
         self.ca = self.info["REQUESTS_CA_BUNDLE"]
-        self.admin = self.info["ARM_EMULATOR_ADMIN_URL"]
         self.base = self.info["resource_manager_url"].rstrip("/")
         self.session = requests.Session()
         self.session.verify = self.ca
@@ -83,12 +68,10 @@ class Emulator:
         return env
 
     def clear_log(self):
-        self.session.delete(self.admin + "/requests", timeout=60, verify=self.ca).raise_for_status()
+        self.process.clear_requests()
 
     def requests_log(self):
-        response = self.session.get(self.admin + "/requests", timeout=120, verify=self.ca)
-        response.raise_for_status()
-        return response.json()
+        return self.process.requests()
 
     def _headers(self):
         if self._token is None or self._token[1] < time.time() + 300:
@@ -127,14 +110,7 @@ class Emulator:
         return len(doomed)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log_file.close()
+        self.process.stop(timeout=30)
 
 
 def classify(entries):

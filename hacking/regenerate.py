@@ -80,14 +80,40 @@ def referring_docs(fields, module, prefix, keys=DOC_KEYS, nested="suboptions", p
     return result
 
 
-def profile_docs(vocabulary, keys=DOC_KEYS, nested="suboptions"):
+def profile_docs(vocabulary, keys=DOC_KEYS, nested="suboptions", partial=False):
     """The fields of one profile, nested: profile fields refer to autoscale_profile, rule fields to autoscale_rule."""
     fields = dict(vocabulary.PROFILE_ITEM)
-    result = {"name": full_docs({"name": fields.pop("name")}, keys, nested)["name"]}
+    result = {"name": full_docs({"name": fields.pop("name")}, keys, nested, partial)["name"]}
     rules = fields.pop("rules")
-    result.update(referring_docs(fields, PROFILE_MODULE, "", keys, nested))
-    result["rules"] = dict(full_docs({"rules": dict(rules, suboptions={})}, keys, nested)["rules"])
-    result["rules"][nested] = referring_docs(vocabulary.RULE, RULE_MODULE, "", keys, nested)
+    result.update(referring_docs(fields, PROFILE_MODULE, "", keys, nested, partial))
+    result["rules"] = dict(full_docs({"rules": dict(rules, suboptions={})}, keys, nested, partial)["rules"])
+    result["rules"][nested] = referring_docs(vocabulary.RULE, RULE_MODULE, "", keys, nested, partial)
+    return result
+
+
+def _documented_in(vocabulary, fields):
+    """(module, option path prefix) of the module that documents a group of fields in full."""
+    for group, module, prefix in ((vocabulary.RULE, RULE_MODULE, ""), (vocabulary.CAPACITY, PROFILE_MODULE, "capacity."),
+                                  (vocabulary.NOTIFICATIONS, STATE_MODULE, "notifications.")):
+        if fields is group:
+            return module, prefix
+    raise ValueError("no module documents these fields: {0}".format(", ".join(fields)))
+
+
+def nested_docs(vocabulary, fields, keys=DOC_KEYS, nested="suboptions"):
+    """Options with their own descriptions whose vocabulary groups (profiles, rules, capacity, notifications) refer to
+    the module that documents them in full."""
+    result = {}
+    for name, field in fields.items():
+        option = full_docs({name: dict(field, suboptions={})}, keys, nested)[name]
+        option.pop(nested, None)
+        partial = field.get("partial", False)
+        if field.get("suboptions") is vocabulary.PROFILE_ITEM:
+            option[nested] = profile_docs(vocabulary, keys, nested, partial)
+        elif "suboptions" in field:
+            module, prefix = _documented_in(vocabulary, field["suboptions"])
+            option[nested] = referring_docs(field["suboptions"], module, prefix, keys, nested, partial)
+        result[name] = option
     return result
 
 
@@ -128,6 +154,8 @@ def policy_fragment(vocabulary) -> str:
         "PROFILE": profile,
         "PROFILES": profiles,
         "NOTIFICATIONS": full_docs({"notifications": vocabulary.NOTIFICATIONS_OPTION}),
+        "POLICY": {"policy": dict(full_docs({"policy": dict(vocabulary.POLICY_OPTION, suboptions={})})["policy"],
+                                  suboptions=nested_docs(vocabulary, vocabulary.POLICY))},
     })
 
 
@@ -146,28 +174,10 @@ def role_argument_specs(vocabulary) -> str:
     """roles/endpoint_autoscale/meta/argument_specs.yml."""
     entry_points = {}
     for name, entry in vocabulary.ROLE_ENTRY_POINTS.items():
-        options = {}
-        for option_name, field in entry["options"].items():
-            option = full_docs({option_name: dict(field, suboptions={})}, ROLE_KEYS, "options")[option_name]
-            option.pop("options", None)
-            if field.get("suboptions") is vocabulary.PROFILE_ITEM:
-                option["options"] = profile_docs(vocabulary, ROLE_KEYS, "options")
-            elif "suboptions" in field:
-                module, prefix = _documented_in(vocabulary, field["suboptions"])
-                option["options"] = referring_docs(field["suboptions"], module, prefix, ROLE_KEYS, "options", field.get("partial", False))
-            options[option_name] = option
         entry_points[name] = {"short_description": entry["short_description"], "description": list(entry["description"]),
-                              "author": ["mlops.autoscale developers (@mlops-autoscale)"], "options": options}
+                              "author": ["mlops.autoscale developers (@mlops-autoscale)"],
+                              "options": nested_docs(vocabulary, entry["options"], ROLE_KEYS, "options")}
     return "---\n# " + GENERATED + "\n" + dump({"argument_specs": entry_points})
-
-
-def _documented_in(vocabulary, fields):
-    """(module, option path prefix) of the module that documents a group of fields in full."""
-    for group, module, prefix in ((vocabulary.RULE, RULE_MODULE, ""), (vocabulary.CAPACITY, PROFILE_MODULE, "capacity."),
-                                  (vocabulary.NOTIFICATIONS, STATE_MODULE, "notifications.")):
-        if fields is group:
-            return module, prefix
-    raise ValueError("no module documents these fields: {0}".format(", ".join(fields)))
 
 
 def role_defaults(vocabulary) -> str:

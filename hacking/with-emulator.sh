@@ -112,6 +112,9 @@ if [ -z "${AZURE_AUTHORITY_HOST:-}" ] || [ "${AZURE_AUTHORITY_HOST#https://127.0
     export AZURE_AUTHORITY_HOST
 fi
 export ARM_EMULATOR_STATE_DIR="$state_dir"
+# Each emulator is a cloud of its own (its own signing key) that may reuse an earlier one's port: the modules' on-disk
+# cache (tokens, lookups) lives with it, so nothing cached against another emulator is offered to this one.
+export MLOPS_AUTOSCALE_CACHE_DIR="$state_dir/mlops-autoscale-cache"
 
 echo "with-emulator.sh: emulator pid $emulator_pid, state $state_dir, log $log_file" >&2
 

@@ -346,7 +346,7 @@ options:
     description:
       - The profiles of the setting (at most 20, end profiles included), each as M(mlops.autoscale.autoscale_profile)
         takes it.
-      - If not set, the profiles are left alone.
+      - If not set, the profiles are left alone. Mutually exclusive with O(policy).
     type: list
     elements: dict
     suboptions:
@@ -558,4 +558,384 @@ options:
               - Properties sent with the call.
             type: dict
             default: {}
+"""
+
+    POLICY = r"""
+options:
+  policy:
+    description:
+      - 'The whole policy in the role M(mlops.autoscale.endpoint_autoscale#role)''s words: a default profile
+        from O(policy.capacity) and O(policy.rules), then O(policy.profiles), with O(policy.rule_defaults)
+        under every rule. The role hands its variables over as they are.'
+      - Mutually exclusive with O(profiles).
+    type: dict
+    suboptions:
+      capacity:
+        description:
+          - The instance limits of the default profile. If not set, the policy has no default profile
+            and O(policy.profiles) holds all of it (as the portal writes recurring scale conditions).
+        type: dict
+        suboptions:
+          minimum:
+            description: See O(mlops.autoscale.autoscale_profile#module:capacity.minimum).
+            type: int
+            required: true
+          maximum:
+            description: See O(mlops.autoscale.autoscale_profile#module:capacity.maximum).
+            type: int
+            required: true
+          default:
+            description: See O(mlops.autoscale.autoscale_profile#module:capacity.default).
+            type: int
+      rules:
+        description:
+          - The rules of the default profile, each with O(policy.rule_defaults) under its own fields.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          metric_name:
+            description: See O(mlops.autoscale.autoscale_rule#module:metric_name).
+            type: str
+          metric_resource:
+            description: See O(mlops.autoscale.autoscale_rule#module:metric_resource).
+            type: str
+          metric_namespace:
+            description: See O(mlops.autoscale.autoscale_rule#module:metric_namespace).
+            type: str
+          statistic:
+            description: See O(mlops.autoscale.autoscale_rule#module:statistic).
+            type: str
+            choices:
+              - Average
+              - Min
+              - Max
+              - Sum
+              - Count
+          time_grain:
+            description: See O(mlops.autoscale.autoscale_rule#module:time_grain).
+            type: str
+          time_window:
+            description: See O(mlops.autoscale.autoscale_rule#module:time_window).
+            type: str
+          time_aggregation:
+            description: See O(mlops.autoscale.autoscale_rule#module:time_aggregation).
+            type: str
+            choices:
+              - Average
+              - Minimum
+              - Maximum
+              - Total
+              - Count
+              - Last
+          operator:
+            description: See O(mlops.autoscale.autoscale_rule#module:operator).
+            type: str
+            choices:
+              - Equals
+              - NotEquals
+              - GreaterThan
+              - GreaterThanOrEqual
+              - LessThan
+              - LessThanOrEqual
+          threshold:
+            description: See O(mlops.autoscale.autoscale_rule#module:threshold).
+            type: float
+          dimensions:
+            description: See O(mlops.autoscale.autoscale_rule#module:dimensions).
+            type: list
+            elements: dict
+            suboptions:
+              name:
+                description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].name).
+                type: str
+              operator:
+                description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].operator).
+                type: str
+                choices:
+                  - Equals
+                  - NotEquals
+              values:
+                description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].values).
+                type: list
+                elements: str
+          divide_per_instance:
+            description: See O(mlops.autoscale.autoscale_rule#module:divide_per_instance).
+            type: bool
+          direction:
+            description: See O(mlops.autoscale.autoscale_rule#module:direction).
+            type: str
+            choices:
+              - Increase
+              - Decrease
+              - None
+          type:
+            description: See O(mlops.autoscale.autoscale_rule#module:type).
+            type: str
+            choices:
+              - ChangeCount
+              - PercentChangeCount
+              - ExactCount
+              - ServiceAllowedNextValue
+          value:
+            description: See O(mlops.autoscale.autoscale_rule#module:value).
+            type: int
+          cooldown:
+            description: See O(mlops.autoscale.autoscale_rule#module:cooldown).
+            type: str
+      rule_defaults:
+        description:
+          - Fields merged under every rule of the policy, of the default profile and of the scheduled
+            profiles; a rule's own fields win. The fields either sets take the defaults of M(mlops.autoscale.autoscale_rule).
+        type: dict
+        default: {}
+        suboptions:
+          metric_name:
+            description: See O(mlops.autoscale.autoscale_rule#module:metric_name).
+            type: str
+          metric_resource:
+            description: See O(mlops.autoscale.autoscale_rule#module:metric_resource).
+            type: str
+          metric_namespace:
+            description: See O(mlops.autoscale.autoscale_rule#module:metric_namespace).
+            type: str
+          statistic:
+            description: See O(mlops.autoscale.autoscale_rule#module:statistic).
+            type: str
+            choices:
+              - Average
+              - Min
+              - Max
+              - Sum
+              - Count
+          time_grain:
+            description: See O(mlops.autoscale.autoscale_rule#module:time_grain).
+            type: str
+          time_window:
+            description: See O(mlops.autoscale.autoscale_rule#module:time_window).
+            type: str
+          time_aggregation:
+            description: See O(mlops.autoscale.autoscale_rule#module:time_aggregation).
+            type: str
+            choices:
+              - Average
+              - Minimum
+              - Maximum
+              - Total
+              - Count
+              - Last
+          operator:
+            description: See O(mlops.autoscale.autoscale_rule#module:operator).
+            type: str
+            choices:
+              - Equals
+              - NotEquals
+              - GreaterThan
+              - GreaterThanOrEqual
+              - LessThan
+              - LessThanOrEqual
+          threshold:
+            description: See O(mlops.autoscale.autoscale_rule#module:threshold).
+            type: float
+          dimensions:
+            description: See O(mlops.autoscale.autoscale_rule#module:dimensions).
+            type: list
+            elements: dict
+            suboptions:
+              name:
+                description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].name).
+                type: str
+              operator:
+                description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].operator).
+                type: str
+                choices:
+                  - Equals
+                  - NotEquals
+              values:
+                description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].values).
+                type: list
+                elements: str
+          divide_per_instance:
+            description: See O(mlops.autoscale.autoscale_rule#module:divide_per_instance).
+            type: bool
+          direction:
+            description: See O(mlops.autoscale.autoscale_rule#module:direction).
+            type: str
+            choices:
+              - Increase
+              - Decrease
+              - None
+          type:
+            description: See O(mlops.autoscale.autoscale_rule#module:type).
+            type: str
+            choices:
+              - ChangeCount
+              - PercentChangeCount
+              - ExactCount
+              - ServiceAllowedNextValue
+          value:
+            description: See O(mlops.autoscale.autoscale_rule#module:value).
+            type: int
+          cooldown:
+            description: See O(mlops.autoscale.autoscale_rule#module:cooldown).
+            type: str
+      profiles:
+        description:
+          - Scheduled (or more default) profiles after the default one, as M(mlops.autoscale.autoscale_profile)
+            takes them.
+          - A profile without C(rules) gets none when O(purge_rules=true), and keeps its current rules
+            otherwise.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          name:
+            description:
+              - The profile's name.
+            type: str
+          capacity:
+            description: See O(mlops.autoscale.autoscale_profile#module:capacity).
+            type: dict
+            suboptions:
+              minimum:
+                description: See O(mlops.autoscale.autoscale_profile#module:capacity.minimum).
+                type: int
+              maximum:
+                description: See O(mlops.autoscale.autoscale_profile#module:capacity.maximum).
+                type: int
+              default:
+                description: See O(mlops.autoscale.autoscale_profile#module:capacity.default).
+                type: int
+          recurrence:
+            description: See O(mlops.autoscale.autoscale_profile#module:recurrence).
+            type: dict
+            suboptions:
+              days:
+                description: See O(mlops.autoscale.autoscale_profile#module:recurrence.days).
+                type: list
+                elements: str
+              time_zone:
+                description: See O(mlops.autoscale.autoscale_profile#module:recurrence.time_zone).
+                type: str
+              start:
+                description: See O(mlops.autoscale.autoscale_profile#module:recurrence.start).
+                type: str
+              end:
+                description: See O(mlops.autoscale.autoscale_profile#module:recurrence.end).
+                type: str
+          fixed_date:
+            description: See O(mlops.autoscale.autoscale_profile#module:fixed_date).
+            type: dict
+            suboptions:
+              time_zone:
+                description: See O(mlops.autoscale.autoscale_profile#module:fixed_date.time_zone).
+                type: str
+              start:
+                description: See O(mlops.autoscale.autoscale_profile#module:fixed_date.start).
+                type: str
+              end:
+                description: See O(mlops.autoscale.autoscale_profile#module:fixed_date.end).
+                type: str
+          rules:
+            description:
+              - The rules of the profile (at most 10), each as M(mlops.autoscale.autoscale_rule) takes
+                it.
+              - If not set, the profile's rules are left alone.
+            type: list
+            elements: dict
+            suboptions:
+              metric_name:
+                description: See O(mlops.autoscale.autoscale_rule#module:metric_name).
+                type: str
+              metric_resource:
+                description: See O(mlops.autoscale.autoscale_rule#module:metric_resource).
+                type: str
+              metric_namespace:
+                description: See O(mlops.autoscale.autoscale_rule#module:metric_namespace).
+                type: str
+              statistic:
+                description: See O(mlops.autoscale.autoscale_rule#module:statistic).
+                type: str
+                choices:
+                  - Average
+                  - Min
+                  - Max
+                  - Sum
+                  - Count
+              time_grain:
+                description: See O(mlops.autoscale.autoscale_rule#module:time_grain).
+                type: str
+              time_window:
+                description: See O(mlops.autoscale.autoscale_rule#module:time_window).
+                type: str
+              time_aggregation:
+                description: See O(mlops.autoscale.autoscale_rule#module:time_aggregation).
+                type: str
+                choices:
+                  - Average
+                  - Minimum
+                  - Maximum
+                  - Total
+                  - Count
+                  - Last
+              operator:
+                description: See O(mlops.autoscale.autoscale_rule#module:operator).
+                type: str
+                choices:
+                  - Equals
+                  - NotEquals
+                  - GreaterThan
+                  - GreaterThanOrEqual
+                  - LessThan
+                  - LessThanOrEqual
+              threshold:
+                description: See O(mlops.autoscale.autoscale_rule#module:threshold).
+                type: float
+              dimensions:
+                description: See O(mlops.autoscale.autoscale_rule#module:dimensions).
+                type: list
+                elements: dict
+                suboptions:
+                  name:
+                    description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].name).
+                    type: str
+                  operator:
+                    description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].operator).
+                    type: str
+                    choices:
+                      - Equals
+                      - NotEquals
+                  values:
+                    description: See O(mlops.autoscale.autoscale_rule#module:dimensions[].values).
+                    type: list
+                    elements: str
+              divide_per_instance:
+                description: See O(mlops.autoscale.autoscale_rule#module:divide_per_instance).
+                type: bool
+              direction:
+                description: See O(mlops.autoscale.autoscale_rule#module:direction).
+                type: str
+                choices:
+                  - Increase
+                  - Decrease
+                  - None
+              type:
+                description: See O(mlops.autoscale.autoscale_rule#module:type).
+                type: str
+                choices:
+                  - ChangeCount
+                  - PercentChangeCount
+                  - ExactCount
+                  - ServiceAllowedNextValue
+              value:
+                description: See O(mlops.autoscale.autoscale_rule#module:value).
+                type: int
+              cooldown:
+                description: See O(mlops.autoscale.autoscale_rule#module:cooldown).
+                type: str
+      default_profile_name:
+        description:
+          - The name of the default profile.
+        type: str
+        default: default
 """

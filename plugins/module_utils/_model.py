@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, iso_duration, parse_duration
 from ansible_collections.mlops.autoscale.plugins.module_utils._timezones import canonical_time_zone
 from ansible_collections.mlops.autoscale.plugins.module_utils._vocabulary import (
-    DIMENSION, DIMENSION_OPERATORS, DIRECTIONS, MAX_CAPACITY, MAX_PROFILES, MAX_RULES, MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS,
-    MIN_ML_CAPACITY, OPERATORS, RULE, SCALE_MODES, SCALE_TYPES, STATISTICS, TIME_AGGREGATIONS, WEEKDAYS)
+    DIMENSION, DIMENSION_OPERATORS, DIRECTIONS, FIXED_DATE, MAX_CAPACITY, MAX_PROFILES, MAX_RULES, MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS,
+    MIN_ML_CAPACITY, OPERATORS, POLICY, RECURRENCE, RULE, SCALE_MODES, SCALE_TYPES, STATISTICS, TIME_AGGREGATIONS, WEEKDAYS)
 
 ML_DEPLOYMENT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments"
 ML_ENDPOINT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
@@ -466,7 +466,7 @@ def build_profile(params, target, field):
         profile["recurrence"] = {
             "days": _days(recurrence.get("days"), where + ".days"),
             "time_zone": canonical_time_zone(_required(recurrence, "time_zone", where), where + ".time_zone"),
-            "start": _clock(recurrence.get("start") or "00:00", where + ".start"),
+            "start": _clock(recurrence.get("start") or RECURRENCE["start"]["default"], where + ".start"),
         }
         if recurrence.get("end") is not None:
             profile["recurrence"]["end"] = _clock(recurrence["end"], where + ".end")
@@ -475,7 +475,7 @@ def build_profile(params, target, field):
     if fixed_date:
         where = field + ".fixed_date"
         profile["fixed_date"] = _check_fixed_date({
-            "time_zone": canonical_time_zone(fixed_date.get("time_zone") or "UTC", where + ".time_zone"),
+            "time_zone": canonical_time_zone(fixed_date.get("time_zone") or FIXED_DATE["time_zone"]["default"], where + ".time_zone"),
             "start": _datetime(_required(fixed_date, "start", where), where + ".start"),
             "end": _datetime(_required(fixed_date, "end", where), where + ".end"),
         }, where)
@@ -485,6 +485,44 @@ def build_profile(params, target, field):
     profile["rules"] = None if rules is None else [
         build_rule(rule, target, "{0}.rules[{1}]".format(field, index)) for index, rule in enumerate(rules)]
     return profile
+
+
+def policy_profiles(policy, purge_rules=True, root="policy"):
+    """[(option path, profile as autoscale_state's O(profiles) takes it)] of a policy in the role's vocabulary.
+
+    The default profile (none when ``capacity`` is None) comes first, then ``profiles``; ``rule_defaults`` go under
+    every rule's own fields. A scheduled profile without ``rules`` gets none when ``purge_rules``, and otherwise keeps
+    the rules it has (``rules`` left out). Option paths start with ``root``.
+    """
+    defaults = _policy_value(policy, "rule_defaults") or {}
+    if not isinstance(defaults, dict):
+        raise ValueError("{0}.rule_defaults: must be a dict of rule fields".format(root))
+
+    def merged(rules, field):
+        if not isinstance(rules, list):
+            raise ValueError("{0}: must be a list of rules".format(field))
+        # Unset fields are None once Ansible has checked the options: they leave the defaults in place.
+        return [dict(defaults, **{key: value for key, value in rule.items() if value is not None}) if isinstance(rule, dict) else rule
+                for rule in rules]
+
+    profiles = []
+    if policy.get("capacity") is not None:
+        profiles.append((root, {"name": _policy_value(policy, "default_profile_name"), "capacity": policy["capacity"],
+                                "rules": merged(_policy_value(policy, "rules"), root + ".rules")}))
+    for index, given in enumerate(_policy_value(policy, "profiles")):
+        if not isinstance(given, dict):
+            raise ValueError("{0}.profiles[{1}]: must be a dict".format(root, index))
+        profile = {key: value for key, value in given.items() if key != "rules"}
+        where = "{0}.profiles[{1}]".format(root, index)
+        if given.get("rules") is not None or purge_rules:
+            profile["rules"] = merged(given.get("rules") or [], where + ".rules")
+        profiles.append((where, profile))
+    return profiles
+
+
+def _policy_value(policy, key):
+    value = policy.get(key)
+    return copy.deepcopy(POLICY[key].get("default")) if value is None else value
 
 
 def _profile_from_wire(raw, target, field):

@@ -29,7 +29,7 @@ def option_spec(field, partial=False):
     if isinstance(spec.get("default"), (list, dict)):
         spec["default"] = type(spec["default"])(spec["default"])
     if "suboptions" in field:
-        spec["options"] = argument_spec(field["suboptions"], partial)
+        spec["options"] = argument_spec(field["suboptions"], partial or field.get("partial", False))
     return spec
 
 
@@ -57,6 +57,13 @@ def profiles_spec():
 def notifications_spec():
     """The ``notifications`` option of autoscale_state."""
     return option_spec(vocabulary.NOTIFICATIONS_OPTION)
+
+
+def policy_spec():
+    """The ``policy`` option of autoscale_state (the role's vocabulary)."""
+    spec = option_spec(vocabulary.POLICY_OPTION)
+    spec["options"]["profiles"]["mutually_exclusive"] = [("recurrence", "fixed_date")]
+    return spec
 
 
 def target_spec():

@@ -271,7 +271,51 @@ PROFILES_OPTION = {
     "description": [
         "The profiles of the setting (at most {0}, end profiles included), each as "
         "M(mlops.autoscale.autoscale_profile) takes it.".format(MAX_PROFILES),
-        "If not set, the profiles are left alone.",
+        "If not set, the profiles are left alone. Mutually exclusive with O(policy).",
+    ],
+}
+
+# A whole policy in the role's words (autoscale_state's O(policy), autoscale_simulate's O(proposed), the role's variables).
+# Rules are "partial" here: rule_defaults go under them before the vocabulary's defaults apply.
+POLICY = {
+    "capacity": {"type": "dict", "suboptions": CAPACITY,
+        "description": [
+            "The instance limits of the default profile. If not set, the policy has no default profile and "
+            "O(policy.profiles) holds all of it (as the portal writes recurring scale conditions).",
+        ],
+    },
+    "rules": {"type": "list", "elements": "dict", "default": [], "suboptions": RULE, "partial": True, "limit": MAX_RULES,
+        "description": [
+            "The rules of the default profile, each with O(policy.rule_defaults) under its own fields.",
+        ],
+    },
+    "rule_defaults": {"type": "dict", "default": {}, "suboptions": RULE, "partial": True,
+        "description": [
+            "Fields merged under every rule of the policy, of the default profile and of the scheduled profiles; a "
+            "rule's own fields win. The fields either sets take the defaults of M(mlops.autoscale.autoscale_rule).",
+        ],
+    },
+    "profiles": {"type": "list", "elements": "dict", "default": [], "suboptions": PROFILE_ITEM, "partial": True,
+        "description": [
+            "Scheduled (or more default) profiles after the default one, as M(mlops.autoscale.autoscale_profile) takes "
+            "them.",
+            "A profile without C(rules) gets none when O(purge_rules=true), and keeps its current rules otherwise.",
+        ],
+    },
+    "default_profile_name": {"type": "str", "default": "default",
+        "description": [
+            "The name of the default profile.",
+        ],
+    },
+}
+
+POLICY_OPTION = {
+    "type": "dict", "suboptions": POLICY,
+    "description": [
+        "The whole policy in the role M(mlops.autoscale.endpoint_autoscale#role)'s words: a default profile from "
+        "O(policy.capacity) and O(policy.rules), then O(policy.profiles), with O(policy.rule_defaults) under every "
+        "rule. The role hands its variables over as they are.",
+        "Mutually exclusive with O(profiles).",
     ],
 }
 

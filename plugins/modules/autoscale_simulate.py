@@ -67,13 +67,16 @@ options:
     default: true
   proposed:
     description:
-      - A policy to replay beside the current one, in the vocabulary of the C(mlops.autoscale.endpoint_autoscale) role.
+      - A policy to replay beside the current one, as O(mlops.autoscale.autoscale_state#module:policy) takes it (the
+        vocabulary of the role M(mlops.autoscale.endpoint_autoscale#role)).
       - C(capacity) (C(minimum), C(maximum), C(default)) and C(rules) make the default profile, named C(default_profile_name)
         (default V(default)); C(profiles) are scheduled profiles with C(name), C(capacity), C(recurrence) or C(fixed_date),
-        and C(rules). Rule and profile fields are those of M(mlops.autoscale.autoscale_rule) and
-        M(mlops.autoscale.autoscale_profile), with the same defaults.
+        and C(rules); C(rule_defaults) go under every rule's own fields. Rule and profile fields are those of
+        M(mlops.autoscale.autoscale_rule) and M(mlops.autoscale.autoscale_profile), with the same defaults. A scheduled
+        profile without C(rules) has none.
       - The role's variable names are accepted as well (C(endpoint_autoscale_capacity), C(endpoint_autoscale_rules),
-        C(endpoint_autoscale_profiles), C(endpoint_autoscale_default_profile_name)).
+        C(endpoint_autoscale_rule_defaults), C(endpoint_autoscale_profiles), C(endpoint_autoscale_default_profile_name)),
+        so host variables replay with the cooldowns the role applies.
       - The policy is checked against the service limits as the write modules check it.
     type: dict
   slo:
@@ -260,10 +263,10 @@ from ansible_collections.mlops.autoscale.plugins.module_utils._errors import Aut
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import resolve_target
 from ansible_collections.mlops.autoscale.plugins.module_utils._metrics import MetricHistory
 from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, simulation_parameters_spec, target_spec
+from ansible_collections.mlops.autoscale.plugins.module_utils._vocabulary import POLICY
 
 WINDOW_RANGE = (3600, 30 * 86400)
 ROLE_PREFIX = "endpoint_autoscale_"
-PROPOSED_KEYS = ("capacity", "rules", "profiles", "default_profile_name")
 CAPACITY_METRIC = "DeploymentCapacity"
 
 
@@ -312,27 +315,15 @@ def proposed_setting(proposed, target_ids, name):
     given = {}
     for key, value in proposed.items():
         short = key[len(ROLE_PREFIX):] if key.startswith(ROLE_PREFIX) else key
-        if short not in PROPOSED_KEYS:
-            raise ValueError("proposed.{0}: unknown; allowed: {1}".format(key, ", ".join(PROPOSED_KEYS)))
+        if short not in POLICY:
+            raise ValueError("proposed.{0}: unknown; allowed: {1}".format(key, ", ".join(POLICY)))
         given[short] = value
     capacity = given.get("capacity")
     if capacity is None and not given.get("profiles"):
         raise ValueError("proposed.capacity: required (minimum, maximum, default), unless profiles holds the whole policy")
     if capacity is not None and not isinstance(capacity, dict):
         raise ValueError("proposed.capacity: must be a dict (minimum, maximum, default)")
-    profiles = []
-    if capacity is not None:
-        profiles.append(_model.build_profile({"name": given.get("default_profile_name") or "default", "capacity": capacity,
-                                              "rules": given.get("rules") or []}, target_ids, "proposed"))
-    for index, profile in enumerate(given.get("profiles") or []):
-        if not isinstance(profile, dict):
-            raise ValueError("proposed.profiles[{0}]: must be a dict".format(index))
-        profile = dict(profile)
-        if isinstance(profile.get("fixed_date"), dict) and not profile["fixed_date"].get("time_zone"):
-            profile["fixed_date"] = dict(profile["fixed_date"], time_zone="UTC")
-        if profile.get("rules") is None:
-            profile["rules"] = []
-        profiles.append(_model.build_profile(profile, target_ids, "proposed.profiles[{0}]".format(index)))
+    profiles = [_model.build_profile(profile, target_ids, field) for field, profile in _model.policy_profiles(given, root="proposed")]
     setting = _model.new_setting(name, None, target_ids.deployment_id)
     setting["profiles"] = _model.fold_end_profiles(profiles)
     try:

@@ -38,7 +38,7 @@ options:
       - If not set, an existing setting keeps its value and a new one is enabled. It is never changed as a side effect.
     type: bool
   tags:
-    description: Tags of the setting (at most 15). If not set, the tags are left alone.
+    description: Tags of the setting (at most 50, Azure Resource Manager's limit). If not set, the tags are left alone.
     type: dict
   purge_tags:
     description: Whether tags not in O(tags) are removed. Only applies when O(tags) is set.
@@ -47,7 +47,7 @@ options:
   purge_profiles:
     description:
       - Whether profiles not in O(profiles) are removed (V(true), O(profiles) is the whole policy) or left alone (V(false)).
-      - Only applies when O(profiles) is set.
+      - Only applies when O(profiles) or O(policy) is set.
     type: bool
     default: true
   keep_default_profile_name:
@@ -61,7 +61,7 @@ options:
     default: false
   purge_rules:
     description:
-      - For a profile in O(profiles) that sets C(rules), whether its rules become exactly those (V(true)), or those are added
+      - For a profile in O(profiles) or O(policy) that sets C(rules), whether its rules become exactly those (V(true)), or those are added
         and updated in place by their identity while other rules are kept (V(false)).
     type: bool
     default: true
@@ -69,6 +69,7 @@ extends_documentation_fragment:
   - mlops.autoscale._target
   - mlops.autoscale._policy.NOTIFICATIONS
   - mlops.autoscale._policy.PROFILES
+  - mlops.autoscale._policy.POLICY
   - mlops.autoscale._azure
   - mlops.autoscale._attributes
   - mlops.autoscale._attributes.WRITE_MODULE
@@ -183,7 +184,7 @@ autoscale_setting:
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import WriteManager
-from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, common_write_spec, notifications_spec, profiles_spec
+from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, common_write_spec, notifications_spec, policy_spec, profiles_spec
 
 
 def build_spec():
@@ -196,6 +197,7 @@ def build_spec():
         "tags": {"type": "dict"},
         "purge_tags": {"type": "bool", "default": True},
         "profiles": profiles_spec(),
+        "policy": policy_spec(),
         "purge_profiles": {"type": "bool", "default": True},
         "purge_rules": {"type": "bool", "default": True},
         "keep_default_profile_name": {"type": "bool", "default": False},
@@ -213,10 +215,12 @@ class StateManager(WriteManager):
         notifications = _model.UNSET
         if params["notifications"] is not None:
             notifications = _model.build_notifications(params["notifications"], "notifications")
-        profiles = None
-        if params["profiles"] is not None:
-            profiles = [_model.build_profile(profile, target.ids, "profiles[{0}]".format(index))
-                        for index, profile in enumerate(params["profiles"])]
+        declared = None
+        if params["policy"] is not None:
+            declared = _model.policy_profiles(params["policy"], params["purge_rules"])
+        elif params["profiles"] is not None:
+            declared = [("profiles[{0}]".format(index), profile) for index, profile in enumerate(params["profiles"])]
+        profiles = None if declared is None else [_model.build_profile(profile, target.ids, field) for field, profile in declared]
         if have is None and not profiles:
             raise ValueError("profiles: a new autoscale setting needs at least one profile (Azure requires 1 to 20).")
         return _model.apply_setting(have or self.skeleton(target), enabled=params["enabled"], notifications=notifications,
@@ -227,7 +231,8 @@ class StateManager(WriteManager):
 
 def main():
     """Run the module."""
-    module = AzureAutoscaleModule(argument_spec=build_spec(), supports_check_mode=True, **TARGET_CONSTRAINTS)
+    constraints = dict(TARGET_CONSTRAINTS, mutually_exclusive=TARGET_CONSTRAINTS["mutually_exclusive"] + [("profiles", "policy")])
+    module = AzureAutoscaleModule(argument_spec=build_spec(), supports_check_mode=True, **constraints)
     module.execute(StateManager)
 
 

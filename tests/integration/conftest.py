@@ -26,7 +26,7 @@ OUTPUT_DIR = COLLECTION_ROOT / 'tests' / 'output' / 'integration'
 
 # Variables that could send a module somewhere else than the emulator, or give it
 # credentials from the machine running the tests.
-SCRUBBED_PREFIXES = ('AZURE_', 'ARM_', 'MSI_', 'IDENTITY_', 'IMDS_', 'ANSIBLE_')
+SCRUBBED_PREFIXES = ('AZURE_', 'ARM_', 'MSI_', 'IDENTITY_', 'IMDS_', 'ANSIBLE_', 'MLOPS_AUTOSCALE_')
 SCRUBBED_NAMES = ('REQUESTS_CA_BUNDLE', 'SSL_CERT_FILE', 'CURL_CA_BUNDLE',
                   'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy')
 
@@ -70,6 +70,12 @@ def emulator(tmp_path_factory):
         proc.stop()
 
 
+def module_cache_dir(emulator) -> str:
+    """The modules' on-disk cache for ``emulator``: each emulator is a cloud of its own (own signing key) that may reuse
+    the port of an earlier one, so a token or lookup cached against another one must never be offered to it."""
+    return os.path.join(emulator.state_dir, 'mlops-autoscale-cache')
+
+
 def playbook_env(emulator) -> dict:
     """Environment for ansible-playbook against ``emulator``: its client variables and nothing from outside."""
     env = {
@@ -77,6 +83,7 @@ def playbook_env(emulator) -> dict:
         if not key.startswith(SCRUBBED_PREFIXES) and key not in SCRUBBED_NAMES
     }
     env.update({key: str(value) for key, value in emulator.client_env().items()})
+    env['MLOPS_AUTOSCALE_CACHE_DIR'] = module_cache_dir(emulator)
 
     admin_url = emulator.env.get('ARM_EMULATOR_ADMIN_URL')
     if admin_url:

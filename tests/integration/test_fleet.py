@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import SCRUBBED_NAMES, SCRUBBED_PREFIXES, ensure_collection_link  # pylint: disable=import-error
+from conftest import SCRUBBED_NAMES, SCRUBBED_PREFIXES, ensure_collection_link, module_cache_dir  # pylint: disable=import-error
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = COLLECTION_ROOT / 'playbooks' / 'configure_fleet.yml'
@@ -164,6 +164,7 @@ def _environment(emulator) -> dict:
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(SCRUBBED_PREFIXES) and key not in SCRUBBED_NAMES}
     env.update(emulator.client_env())
+    env['MLOPS_AUTOSCALE_CACHE_DIR'] = module_cache_dir(emulator)
     parts = urlsplit(env['ARM_CLOUD_METADATA_URL'])
     env['AZURE_AUTHORITY_HOST'] = f'{parts.scheme}://{parts.netloc}'
     for key in ('AZURE_AUTHORITY_HOST', 'ARM_CLOUD_METADATA_URL', 'AZURE_CLOUD_ENVIRONMENT', 'ARM_EMULATOR_ADMIN_URL'):

@@ -150,3 +150,18 @@ def test_notification_errors(params, message):
 def test_mask_uri_also_masks_a_malformed_uri(uri, masked):
     """An error message that refuses a malformed URI quotes it: its signature must not leak either."""
     assert _model.mask_uri(uri) == masked
+
+
+def test_policy_profiles_in_the_roles_vocabulary():
+    policy = {"capacity": {"minimum": 1, "maximum": 3}, "rules": [dict(CPU_OUT, cooldown=None, value=3)],
+              "rule_defaults": {"cooldown": "30m", "value": 2},
+              "profiles": [{"name": "weekend", "capacity": {"minimum": 1, "maximum": 1}}, {"name": "night", "rules": None}]}
+    [(default_path, default), (weekend_path, weekend), (_, night)] = _model.policy_profiles(policy)
+    assert (default_path, weekend_path) == ("policy", "policy.profiles[0]")
+    assert default["name"] == "default" and default["rules"] == [dict(CPU_OUT, cooldown="30m", value=3)]
+    assert weekend["rules"] == [] and night["rules"] == []
+    kept = _model.policy_profiles(dict(policy, capacity=None), purge_rules=False, root="proposed")
+    assert [path for path, _ in kept] == ["proposed.profiles[0]", "proposed.profiles[1]"]
+    assert all("rules" not in profile for _, profile in kept)
+    with pytest.raises(ValueError, match=r"^policy\.rule_defaults: must be a dict"):
+        _model.policy_profiles(dict(policy, rule_defaults=["cooldown"]))

@@ -101,3 +101,53 @@ def test_absent_check_mode_then_delete(emulator, target_args, created, arm):
     kind, result = run_module(autoscale_state, dict(target_args, state="absent"))
     assert (kind, result["changed"]) == (AnsibleExitJson, False)
     assert emulator.writes() == []
+
+
+# The role's vocabulary: a default profile from capacity and rules, a scheduled profile without rules, rule defaults.
+POLICY = {
+    "capacity": {"minimum": 1, "maximum": 5, "default": 2},
+    "rules": [{"metric_name": "CpuUtilizationPercentage", "operator": "GreaterThan", "threshold": 70, "direction": "Increase"},
+              {"metric_name": "CpuUtilizationPercentage", "operator": "LessThan", "threshold": 30, "direction": "Decrease",
+               "cooldown": "45m"}],
+    "rule_defaults": {"cooldown": "25m", "value": 2},
+    "profiles": [{"name": "weekend", "capacity": {"minimum": 1, "maximum": 2},
+                  "recurrence": {"days": ["Saturday", "Sunday"], "time_zone": "UTC"}}],
+}
+
+
+def test_policy_in_the_roles_vocabulary_then_repeat(emulator, target_args):
+    kind, result = run_module(autoscale_state, dict(target_args, policy=POLICY))
+    assert kind is AnsibleExitJson, result
+    default, weekend = result["autoscale_setting"]["profiles"]
+    assert [(rule["cooldown"], rule["value"]) for rule in default["rules"]] == [("25m", 2), ("45m", 2)]
+    assert default["name"] == "default" and weekend["rules"] == []
+    emulator.clear_requests()
+    kind, result = run_module(autoscale_state, dict(target_args, policy=POLICY))
+    assert (kind, result["changed"]) == (AnsibleExitJson, False), result
+    assert emulator.writes() == []
+
+
+def test_policy_and_the_simulators_proposed_policy_are_the_same_profiles(emulator, target_args, deployment):
+    from ansible_collections.mlops.autoscale.plugins.module_utils import _model  # pylint: disable=import-outside-toplevel
+    from ansible_collections.mlops.autoscale.plugins.modules import autoscale_simulate  # pylint: disable=import-outside-toplevel
+
+    kind, result = run_module(autoscale_state, dict(target_args, policy=POLICY, _ansible_check_mode=True))
+    assert kind is AnsibleExitJson, result
+    ids = _model.target_ids_from_deployment_id(deployment()["id"])
+    role_variables = {"endpoint_autoscale_" + key: value for key, value in POLICY.items()}
+    proposed = autoscale_simulate.proposed_setting(role_variables, ids, "x")
+    assert _model.render(proposed)["profiles"] == result["autoscale_setting"]["profiles"]
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"policy": POLICY, "profiles": PROFILES}, "mutually exclusive: profiles|policy"),
+    ({"policy": dict(POLICY, rules=[{"metric_name": "CpuUtilizationPercentage", "operator": "GreaterThan", "threshold": 70}])},
+     "policy.rules[0].direction"),
+    ({"policy": dict(POLICY, profiles=[{"name": "weekend", "capacity": {"minimum": 3, "maximum": 2}}])},
+     "policy.profiles[0].capacity"),
+])
+def test_bad_policy_fails_before_any_write(emulator, target_args, args, message):
+    kind, result = run_module(autoscale_state, dict(target_args, **args))
+    assert kind is AnsibleFailJson
+    assert message in result["msg"]
+    assert emulator.writes() == []
