@@ -194,10 +194,12 @@ $(addprefix core-,$(CORE_LEGS)): core-%: $(STAMPS)/venv-ansible-% collection
 # Cheap checks first; then two streams side by side on the machine's two cores, each one step after another (the
 # Makefile is .NOTPARALLEL): the runtime tests (integration, then reliability, which reads integration's logs) and the
 # publishing checks (Galaxy import, docs, EE, sanity, then the older ansible-core releases). Each line of output is
-# prefixed with its stream; make test fails when either stream fails, after both have finished.
+# prefixed with the time and its stream; make test fails when either stream fails, after both have finished.
+STREAM = awk '{ print strftime("%H:%M:%S"), "[$(1)]", $$0; fflush() }'
+
 test: changelog-lint build doc units emulator-tests lint
-	@{ $(MAKE) --no-print-directory test-runtime 2>&1 | sed -u 's/^/[runtime] /'; } & runtime=$$!; \
-	{ $(MAKE) --no-print-directory test-publishing 2>&1 | sed -u 's/^/[publishing] /'; } & publishing=$$!; \
+	@{ $(MAKE) --no-print-directory test-runtime 2>&1 | $(call STREAM,runtime); } & runtime=$$!; \
+	{ $(MAKE) --no-print-directory test-publishing 2>&1 | $(call STREAM,publishing); } & publishing=$$!; \
 	status=0; wait $$runtime || { status=$$?; echo "make test: the runtime stream failed" >&2; }; \
 	wait $$publishing || { status=$$?; echo "make test: the publishing stream failed" >&2; }; \
 	exit $$status

@@ -45,8 +45,15 @@ def point_env_at(monkeypatch, emulator, home):
     for key, value in emulator.client_env().items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("HOME", str(home))
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    monkeypatch.setenv("MLOPS_AUTOSCALE_CACHE_DIR", str(CACHE_DIR))
+    monkeypatch.setenv("MLOPS_AUTOSCALE_CACHE_DIR", str(cache_dir(emulator)))
+
+
+def cache_dir(emulator):
+    """The modules' cache for ``emulator`` under CACHE_DIR: each emulator (its own signing key, maybe an earlier one's
+    port) gets its own, so no token cached against another is offered to it."""
+    folder = CACHE_DIR / Path(emulator.state_dir).name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def deployment_entry(emulator, endpoint, name, workspace=None):
@@ -172,7 +179,6 @@ def ansible_base_env():
         "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH), "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
         "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_RETRY_FILES_ENABLED": "0",
         "ANSIBLE_HOST_KEY_CHECKING": "0", "PYTHONDONTWRITEBYTECODE": "1", "ANSIBLE_LOCALHOST_WARNING": "0",
-        "MLOPS_AUTOSCALE_CACHE_DIR": str(CACHE_DIR),
     })
     return env
 
@@ -181,6 +187,7 @@ def playbook_env(base, emulator, home):
     env = dict(base)
     env.update(emulator.client_env())
     env["HOME"] = str(home)
+    env["MLOPS_AUTOSCALE_CACHE_DIR"] = str(cache_dir(emulator))
     return env
 
 
