@@ -219,7 +219,7 @@ test-publishing: venv collection
 # ---------------------------------------------------------------- generated text
 
 # The doc fragments, the role's argument specs and defaults, and docs/simulation.md's parameter table, written from
-# plugins/module_utils/_vocabulary.py (tests/unit/test_regenerate.py fails when the checked-in text differs).
+# plugins/module_utils/_vocabulary.py (tests/unit/plugins/module_utils/test_vocabulary.py fails when the checked-in text differs).
 regenerate: venv
 	$(BIN)/python hacking/regenerate.py
 

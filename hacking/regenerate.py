@@ -1,14 +1,13 @@
-#!/usr/bin/env python3
 # Copyright (c) 2026 mlops.autoscale contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Write the static text Ansible needs from the policy vocabulary (plugins/module_utils/_vocabulary.py).
 
-    hacking/regenerate.py [--root DIR] [--check]
+    python hacking/regenerate.py [--root DIR] [--check]
 
 Writes the doc fragments _policy.py, _target.py and _simulate.py, the role's meta/argument_specs.yml and
 defaults/main.yml, and the parameter table of docs/simulation.md (between its BEGIN/END markers). ``--check`` writes
-nothing and exits 1 naming each file that differs. ``make regenerate`` runs it; tests/unit/test_regenerate.py checks
+nothing and exits 1 naming each file that differs. ``make regenerate`` runs it; tests/unit/plugins/module_utils/test_vocabulary.py checks
 that the checked-in files are what it writes.
 """
 

@@ -564,7 +564,7 @@ options:
 options:
   policy:
     description:
-      - 'The whole policy in the role M(mlops.autoscale.endpoint_autoscale#role)''s words: a default profile
+      - 'The whole policy in the role P(mlops.autoscale.endpoint_autoscale#role)''s words: a default profile
         from O(policy.capacity) and O(policy.rules), then O(policy.profiles), with O(policy.rule_defaults)
         under every rule. The role hands its variables over as they are.'
       - Mutually exclusive with O(profiles).

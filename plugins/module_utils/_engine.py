@@ -541,133 +541,186 @@ def simulate(setting, metrics, start, end, params=None, observed_capacity=None, 
     operator, threshold}: minutes where that series (rescaled alike) breaches the threshold are counted.
     Returns {summary, events, skipped, timeline (change points), warnings} (+ ``series`` with ``keep_series``).
     """
-    params = parameters(params)
-    first = _epoch_minute(start, "start")
-    stop = _epoch_minute(end, "end")
+    first, stop = _epoch_minute(start, "start"), _epoch_minute(end, "end")
     if stop <= first:
         raise ValueError("end: must be later than start")
-    warnings = []
-    schedule = _Schedule(setting, first, stop, params, warnings)
-    reader = _Metrics(metrics, observed_capacity, params, first)
-    interval = _minutes(params["evaluation_interval"], "parameters.evaluation_interval")
-    lag = _minutes(params["metric_lag"], "parameters.metric_lag", 0)
-    delay = _minutes(params["provisioning_delay"], "parameters.provisioning_delay", 0)
-    implicit = _minutes(params["implicit_cooldown"], "parameters.implicit_cooldown", 0)
-    recorder = _Recorder()
-    report = _RuleReport(schedule.profiles)
+    return _Replay(setting, metrics, (first, stop), parameters(params), observed_capacity, slo, keep_series).run()
 
-    active = schedule.active(first)
-    profile = schedule.profiles[active] if active is not None else None
-    count = params["initial_count"]
-    if count is None:
-        observed = reader._observed_at(first)  # pylint: disable=protected-access
-        count = int(round(observed)) if observed else (profile["capacity"]["default"] if profile else 1)
-    reader.initial_ready = count
-    pending = []                 # ready minutes of instances still provisioning
-    cooldown_until = first
-    current_profile = None
-    counts, readies, profile_names = [], [], []
-    figures = {"scale_outs": 0, "scale_ins": 0, "clamps": 0, "default_capacity_scalings": 0, "skipped_flapping_runs": 0,
-               "skipped_cooldown_runs": 0, "skipped_in_progress_runs": 0, "minutes_without_metrics": 0,
-               "minutes_blocked_at_maximum": 0}
-    slo_minutes = 0
-    slo_series = [] if keep_series and slo else None
-    slo_compare = OPERATORS[slo.get("operator") or "GreaterThan"] if slo else None
 
-    for minute in range(first, stop):
-        pending = [ready for ready in pending if ready > minute]
-        step_index = minute - first
-        if step_index % interval == 0:
-            active = schedule.active(minute)
-            profile = schedule.profiles[active] if active is not None else None
-            if pending and params["skip_while_provisioning"]:
-                recorder.skip(minute, "in_progress", None, profile["name"] if profile else None,
-                              "{0} instance(s) still provisioning".format(len(pending)), interval)
-                figures["skipped_in_progress_runs"] += 1
-            elif profile is None:
-                current_profile = None
-            else:
-                name = profile["name"]
-                capacity = profile["capacity"]
-                changed_profile = name != current_profile
-                current_profile = name
-                clamped = min(max(count, capacity["minimum"]), capacity["maximum"])
-                if clamped != count:
-                    why = "profile {0!r} became active".format(name) if changed_profile else "count outside the profile's limits"
-                    recorder.event(minute, "clamp", count, clamped, name, "{0}: capacity {1}..{2}".format(
-                        why, capacity["minimum"], capacity["maximum"]))
-                    figures["clamps"] += 1
-                    count, pending = _apply(count, clamped, pending, minute + delay)
-                    if params["clamp_starts_cooldown"]:
-                        cooldown_until = minute + implicit
-                values, missing = {}, []
-                divisor = count if params["divide_per_instance_count"] == "capacity" else count - len(pending)
-                for rule in profile["rules"]:
-                    value = reader.aggregate(rule, minute - lag)
-                    if value is not None and rule["divide"]:
-                        value = value / float(max(1, divisor))
-                    values[rule["index"]] = value
-                    if value is None:
-                        missing.append(rule)
-                    report.evaluated(active, rule, value)
-                unreadable = profile["rules"] and missing and (params["missing_metrics"] == "any" or len(missing) == len(profile["rules"]))
-                if unreadable:
-                    figures["minutes_without_metrics"] += interval
-                    if count < capacity["default"]:
-                        recorder.event(minute, "default_capacity", count, capacity["default"], name,
-                                       "metrics cannot be read ({0}): default capacity {1}, used only upward".format(
-                                           ", ".join(sorted({rule["metric_name"] for rule in missing})), capacity["default"]))
-                        figures["default_capacity_scalings"] += 1
-                        count, pending = _apply(count, capacity["default"], pending, minute + delay)
-                        if params["default_capacity_starts_cooldown"]:
-                            cooldown_until = minute + implicit
-                else:
-                    decision = decide(profile, values, count, params)
-                    action = decision["action"] if decision else None
-                    if action == "at_maximum":
-                        figures["minutes_blocked_at_maximum"] += interval
-                    elif action in ("out", "in", "flapping") and minute < cooldown_until:
-                        direction = "Decrease" if action in ("in", "flapping") else "Increase"
-                        recorder.skip(minute, "cooldown", direction, name,
-                                      "cooldown until {0}; would: {1}".format(iso_minute(cooldown_until), decision["reason"]), interval)
-                        figures["skipped_cooldown_runs"] += 1
-                    elif action == "flapping":
-                        recorder.skip(minute, "flapping", "Decrease", name, decision["reason"], interval)
-                        figures["skipped_flapping_runs"] += 1
-                    elif action in ("out", "in"):
-                        rule = decision["rule"]
-                        kind = "scale_out" if action == "out" else "scale_in"
-                        recorder.event(minute, kind, count, decision["to"], name, decision["reason"], rule)
-                        report.acted(active, rule)
-                        figures["scale_outs" if action == "out" else "scale_ins"] += 1
-                        count, pending = _apply(count, decision["to"], pending, minute + delay)
-                        extra = delay if action == "out" and params["cooldown_from"] == "ready" else 0
-                        cooldown_until = minute + extra + rule["cooldown"]
-        pending = [ready for ready in pending if ready > minute]
-        ready = count - len(pending)
-        counts.append(count)
-        readies.append(ready)
-        profile_names.append(current_profile)
-        reader.ready_history.append(ready)
-        if slo:
-            value = reader.value(slo["key"], slo.get("aggregation") or "Average", minute)
-            if value is not None and slo_compare(value, slo["threshold"]):
-                slo_minutes += 1
-            if slo_series is not None:
-                slo_series.append(value)
+class _Replay:
+    """One replay, minute by minute; each method is a step of docs/simulation.md ("How the replay works")."""
 
-    recorder.finish()
-    result = {
-        "summary": _summary(counts, readies, profile_names, schedule, figures, slo_minutes if slo else None),
-        "events": recorder.events,
-        "skipped": recorder.skipped,
-        "timeline": _change_points(first, counts, readies, profile_names),
-        "rules": report.rows,
-        "warnings": sorted(set(warnings)),
-    }
-    if keep_series:
-        result["series"] = {"start": first * 60, "instances": counts, "ready": readies, "slo": slo_series}
-    return result
+    def __init__(self, setting, metrics, window, params, observed_capacity, slo, keep_series):
+        self.first, self.stop = window
+        self.params = params
+        self.warnings = []
+        self.schedule = _Schedule(setting, self.first, self.stop, params, self.warnings)        # step 2, 11
+        self.reader = _Metrics(metrics, observed_capacity, params, self.first)
+        self.interval = _minutes(params["evaluation_interval"], "parameters.evaluation_interval")
+        self.lag = _minutes(params["metric_lag"], "parameters.metric_lag", 0)
+        self.delay = _minutes(params["provisioning_delay"], "parameters.provisioning_delay", 0)
+        self.implicit = _minutes(params["implicit_cooldown"], "parameters.implicit_cooldown", 0)
+        self.recorder = _Recorder()
+        self.report = _RuleReport(self.schedule.profiles)
+        self.slo = slo
+        self.slo_minutes = 0
+        self.slo_series = [] if keep_series and slo else None
+        self.keep_series = keep_series
+        self.count = self.starting_count()
+        self.reader.initial_ready = self.count
+        self.pending = []               # ready minutes of instances still provisioning
+        self.cooldown_until = self.first
+        self.current_profile = None
+        self.counts, self.readies, self.profile_names = [], [], []
+        self.figures = {"scale_outs": 0, "scale_ins": 0, "clamps": 0, "default_capacity_scalings": 0, "skipped_flapping_runs": 0,
+                        "skipped_cooldown_runs": 0, "skipped_in_progress_runs": 0, "minutes_without_metrics": 0,
+                        "minutes_blocked_at_maximum": 0}
+
+    def starting_count(self):
+        """Step 12: initial_count, else the recorded count, else the active profile's default."""
+        if self.params["initial_count"] is not None:
+            return self.params["initial_count"]
+        observed = self.reader._observed_at(self.first)  # pylint: disable=protected-access
+        if observed:
+            return int(round(observed))
+        active = self.schedule.active(self.first)
+        return self.schedule.profiles[active]["capacity"]["default"] if active is not None else 1
+
+    def run(self):
+        """Every minute of the window; the engine runs every evaluation_interval (step 1)."""
+        for minute in range(self.first, self.stop):
+            self.pending = [ready for ready in self.pending if ready > minute]
+            if (minute - self.first) % self.interval == 0:
+                self.evaluate(minute)
+            self.record(minute)
+        return self.result()
+
+    def evaluate(self, minute):
+        """One run of the engine: skipped while provisioning, else limits, metrics, then a decision."""
+        active = self.schedule.active(minute)
+        profile = self.schedule.profiles[active] if active is not None else None
+        if self.pending and self.params["skip_while_provisioning"]:
+            self.recorder.skip(minute, "in_progress", None, profile["name"] if profile else None,
+                               "{0} instance(s) still provisioning".format(len(self.pending)), self.interval)
+            self.figures["skipped_in_progress_runs"] += 1
+            return
+        if profile is None:
+            self.current_profile = None
+            return
+        changed_profile = profile["name"] != self.current_profile
+        self.current_profile = profile["name"]
+        self.apply_capacity_limits(minute, profile, changed_profile)
+        values, missing = self.read_metrics(minute, active, profile)
+        if profile["rules"] and missing and (self.params["missing_metrics"] == "any" or len(missing) == len(profile["rules"])):
+            self.metrics_missing(minute, profile, missing)
+        else:
+            self.act(minute, active, profile, decide(profile, values, self.count, self.params))
+
+    def scale(self, minute, target):
+        """Set the count; added instances provision for provisioning_delay."""
+        self.count, self.pending = _apply(self.count, target, self.pending, minute + self.delay)
+
+    def apply_capacity_limits(self, minute, profile, changed_profile):
+        """Step 3: the count is brought into the active profile's [minimum, maximum]."""
+        capacity = profile["capacity"]
+        clamped = min(max(self.count, capacity["minimum"]), capacity["maximum"])
+        if clamped == self.count:
+            return
+        why = "profile {0!r} became active".format(profile["name"]) if changed_profile else "count outside the profile's limits"
+        self.recorder.event(minute, "clamp", self.count, clamped, profile["name"], "{0}: capacity {1}..{2}".format(
+            why, capacity["minimum"], capacity["maximum"]))
+        self.figures["clamps"] += 1
+        self.scale(minute, clamped)
+        if self.params["clamp_starts_cooldown"]:
+            self.cooldown_until = minute + self.implicit
+
+    def read_metrics(self, minute, active, profile):
+        """Step 4: each rule's aggregated window, metric_lag late, divided per instance where the rule says so."""
+        values, missing = {}, []
+        divisor = self.count if self.params["divide_per_instance_count"] == "capacity" else self.count - len(self.pending)
+        for rule in profile["rules"]:
+            value = self.reader.aggregate(rule, minute - self.lag)
+            if value is not None and rule["divide"]:
+                value = value / float(max(1, divisor))
+            values[rule["index"]] = value
+            if value is None:
+                missing.append(rule)
+            self.report.evaluated(active, rule, value)
+        return values, missing
+
+    def metrics_missing(self, minute, profile, missing):
+        """Step 5: metrics cannot be read: the default capacity, used only upward."""
+        self.figures["minutes_without_metrics"] += self.interval
+        default = profile["capacity"]["default"]
+        if self.count >= default:
+            return
+        self.recorder.event(minute, "default_capacity", self.count, default, profile["name"],
+                            "metrics cannot be read ({0}): default capacity {1}, used only upward".format(
+                                ", ".join(sorted({rule["metric_name"] for rule in missing})), default))
+        self.figures["default_capacity_scalings"] += 1
+        self.scale(minute, default)
+        if self.params["default_capacity_starts_cooldown"]:
+            self.cooldown_until = minute + self.implicit
+
+    def act(self, minute, active, profile, decision):
+        """Steps 6 to 10: the decision (scale-out first, scale-in, flapping guard) under the cooldown, then the action."""
+        action = decision["action"] if decision else None
+        name = profile["name"]
+        if action == "at_maximum":
+            self.figures["minutes_blocked_at_maximum"] += self.interval
+        elif action in ("out", "in", "flapping") and minute < self.cooldown_until:
+            direction = "Decrease" if action in ("in", "flapping") else "Increase"
+            self.recorder.skip(minute, "cooldown", direction, name, "cooldown until {0}; would: {1}".format(
+                iso_minute(self.cooldown_until), decision["reason"]), self.interval)
+            self.figures["skipped_cooldown_runs"] += 1
+        elif action == "flapping":
+            self.recorder.skip(minute, "flapping", "Decrease", name, decision["reason"], self.interval)
+            self.figures["skipped_flapping_runs"] += 1
+        elif action in ("out", "in"):
+            self.scale_action(minute, active, name, decision)
+
+    def scale_action(self, minute, active, name, decision):
+        """Step 9 and 10: the rule's scale action, and the cooldown it starts."""
+        rule, action = decision["rule"], decision["action"]
+        self.recorder.event(minute, "scale_out" if action == "out" else "scale_in", self.count, decision["to"], name,
+                            decision["reason"], rule)
+        self.report.acted(active, rule)
+        self.figures["scale_outs" if action == "out" else "scale_ins"] += 1
+        self.scale(minute, decision["to"])
+        extra = self.delay if action == "out" and self.params["cooldown_from"] == "ready" else 0
+        self.cooldown_until = minute + extra + rule["cooldown"]
+
+    def record(self, minute):
+        """The minute's count, ready count, profile and SLO reading."""
+        self.pending = [ready for ready in self.pending if ready > minute]
+        ready = self.count - len(self.pending)
+        self.counts.append(self.count)
+        self.readies.append(ready)
+        self.profile_names.append(self.current_profile)
+        self.reader.ready_history.append(ready)
+        if not self.slo:
+            return
+        value = self.reader.value(self.slo["key"], self.slo.get("aggregation") or "Average", minute)
+        if value is not None and OPERATORS[self.slo.get("operator") or "GreaterThan"](value, self.slo["threshold"]):
+            self.slo_minutes += 1
+        if self.slo_series is not None:
+            self.slo_series.append(value)
+
+    def result(self):
+        """The replay's summary, events, skips, change points, rule rows and warnings."""
+        self.recorder.finish()
+        result = {
+            "summary": _summary(self.counts, self.readies, self.profile_names, self.schedule, self.figures,
+                                self.slo_minutes if self.slo else None),
+            "events": self.recorder.events,
+            "skipped": self.recorder.skipped,
+            "timeline": _change_points(self.first, self.counts, self.readies, self.profile_names),
+            "rules": self.report.rows,
+            "warnings": sorted(set(self.warnings)),
+        }
+        if self.keep_series:
+            result["series"] = {"start": self.first * 60, "instances": self.counts, "ready": self.readies, "slo": self.slo_series}
+        return result
 
 
 class _RuleReport:

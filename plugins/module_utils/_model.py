@@ -288,31 +288,56 @@ def _dimensions(values, field):
     return sorted(dimensions, key=lambda dimension: (dimension["name"].lower(), dimension["operator"], dimension["values"]))
 
 
+def _wire_path(name):
+    """(block, key) of a rule field in the ARM body: ``("metricTrigger", "timeGrain")``, from the vocabulary."""
+    block, key = RULE[name]["wire"].split(".")
+    return block, key
+
+
+def _duration_from_wire(value, where):
+    return format_duration(parse_duration(value, where))
+
+
+def _dimensions_from_wire(items, where):
+    dimensions = [{"name": _get(item, DIMENSION["name"]["wire"]),
+                   "operator": _as_read(_get(item, DIMENSION["operator"]["wire"]), DIMENSION_OPERATORS),
+                   "values": _get(item, DIMENSION["values"]["wire"])} for item in items or []]
+    return _dimensions(dimensions, where)
+
+
+# How a rule field's ARM value becomes the vocabulary's (a field not named here is read as Azure has it, its choices
+# in Azure's spelling); ``where`` is the field's path in the ARM body.
+_FROM_WIRE = {
+    "statistic": lambda value, where: _as_read(value, STATISTICS),
+    "time_grain": _duration_from_wire,
+    "time_window": _duration_from_wire,
+    "time_aggregation": lambda value, where: _as_read(value, TIME_AGGREGATIONS),
+    "operator": lambda value, where: _as_read(value, OPERATORS),
+    "threshold": _number,
+    "dimensions": _dimensions_from_wire,
+    "divide_per_instance": lambda value, where: bool(value),
+    "direction": lambda value, where: _as_read(value, DIRECTIONS),
+    "type": lambda value, where: _as_read(value, SCALE_TYPES),
+    "value": lambda value, where: _integer(RULE["value"]["default"] if value is None else value, where),  # the spec's default
+    "cooldown": _duration_from_wire,
+}
+
+
 def _rule_from_wire(raw, target, field):
-    trigger = _get(raw, "metricTrigger") or {}
-    action = _get(raw, "scaleAction") or {}
-    uri = _get(trigger, "metricResourceUri") or ""
-    dimensions = [{"name": _get(item, "DimensionName"), "operator": _as_read(_get(item, "Operator"), DIMENSION_OPERATORS),
-                   "values": _get(item, "Values")} for item in _get(trigger, "dimensions") or []]
-    value = _get(action, "value")
-    return {
-        "metric_name": _canonical_metric_name(_get(trigger, "metricName") or "", uri),
+    blocks = {"metricTrigger": _get(raw, "metricTrigger") or {}, "scaleAction": _get(raw, "scaleAction") or {}}
+    uri = _get(blocks["metricTrigger"], _wire_path("metric_resource")[1]) or ""
+    rule = {}
+    for name in RULE:
+        block, key = _wire_path(name)
+        value = _get(blocks[block], key)
+        rule[name] = _FROM_WIRE[name](value, "{0}.{1}.{2}".format(field, block, key)) if name in _FROM_WIRE else value
+    rule.update({
+        "metric_name": _canonical_metric_name(rule["metric_name"] or "", uri),
         "metric_resource": metric_resource_role(uri, target),
         "metric_resource_uri": uri,
-        "metric_namespace": _canonical_namespace(_get(trigger, "metricNamespace"), uri),
-        "statistic": _as_read(_get(trigger, "statistic"), STATISTICS),
-        "time_grain": format_duration(parse_duration(_get(trigger, "timeGrain"), field + ".metricTrigger.timeGrain")),
-        "time_window": format_duration(parse_duration(_get(trigger, "timeWindow"), field + ".metricTrigger.timeWindow")),
-        "time_aggregation": _as_read(_get(trigger, "timeAggregation"), TIME_AGGREGATIONS),
-        "operator": _as_read(_get(trigger, "operator"), OPERATORS),
-        "threshold": _number(_get(trigger, "threshold"), field + ".metricTrigger.threshold"),
-        "dimensions": _dimensions(dimensions, field + ".metricTrigger.dimensions"),
-        "divide_per_instance": bool(_get(trigger, "dividePerInstance")),
-        "direction": _as_read(_get(action, "direction"), DIRECTIONS),
-        "type": _as_read(_get(action, "type"), SCALE_TYPES),
-        "value": _integer(1 if value is None else value, field + ".scaleAction.value"),  # the spec's default
-        "cooldown": format_duration(parse_duration(_get(action, "cooldown"), field + ".scaleAction.cooldown")),
-    }
+        "metric_namespace": _canonical_namespace(rule["metric_namespace"], uri),
+    })
+    return rule
 
 
 def _resolve_metric_resource(resource, metric_name, target, field):
@@ -985,6 +1010,19 @@ def apply_setting(setting, *, enabled=None, notifications=UNSET, tags=None, purg
 # it (field order, letter case, number and date formats, fields this collection does not model), so that a write here
 # shows up as no difference in Terraform, Bicep or the portal for the parts it did not touch.
 
+# How a vocabulary rule field becomes its ARM value (a field not named here is written as it is).
+_TO_WIRE = {
+    "metric_resource": lambda rule: rule["metric_resource_uri"],
+    "metric_namespace": lambda rule: rule["metric_namespace"] or resource_type_of(rule["metric_resource_uri"]) or "",
+    "time_grain": lambda rule: iso_duration(parse_duration(rule["time_grain"], "time_grain")),
+    "time_window": lambda rule: iso_duration(parse_duration(rule["time_window"], "time_window")),
+    "dimensions": lambda rule: [{DIMENSION[key]["wire"]: item[key] if key != "values" else list(item[key]) for key in DIMENSION}
+                                for item in rule["dimensions"]],
+    "value": lambda rule: str(rule["value"]),
+    "cooldown": lambda rule: iso_duration(parse_duration(rule["cooldown"], "cooldown")),
+}
+
+
 def _rule_to_wire(rule, raw_rules):
     parsed = [(raw, _rule_from_wire(raw, None, "rule")) for raw in raw_rules]
     same = next((raw for raw, known in parsed if rule_key(known) == rule_key(rule)), None)
@@ -992,27 +1030,12 @@ def _rule_to_wire(rule, raw_rules):
         return copy.deepcopy(same)
     base = next((raw for raw, known in parsed if rule_identity(known) == rule_identity(rule)), None)
     wire = copy.deepcopy(base) if base else {}
-    trigger = _get(wire, "metricTrigger") or {}
-    for key, value in (
-            ("metricName", rule["metric_name"]),
-            ("metricNamespace", rule["metric_namespace"] or resource_type_of(rule["metric_resource_uri"]) or ""),
-            ("metricResourceUri", rule["metric_resource_uri"]),
-            ("timeGrain", iso_duration(parse_duration(rule["time_grain"], "time_grain"))),
-            ("statistic", rule["statistic"]),
-            ("timeWindow", iso_duration(parse_duration(rule["time_window"], "time_window"))),
-            ("timeAggregation", rule["time_aggregation"]),
-            ("operator", rule["operator"]),
-            ("threshold", rule["threshold"]),
-            ("dimensions", [{"DimensionName": item["name"], "Operator": item["operator"], "Values": list(item["values"])}
-                            for item in rule["dimensions"]]),
-            ("dividePerInstance", rule["divide_per_instance"])):
-        _set(trigger, key, value)
-    action = _get(wire, "scaleAction") or {}
-    for key, value in (("direction", rule["direction"]), ("type", rule["type"]), ("value", str(rule["value"])),
-                       ("cooldown", iso_duration(parse_duration(rule["cooldown"], "cooldown")))):
-        _set(action, key, value)
-    _set(wire, "metricTrigger", trigger)
-    _set(wire, "scaleAction", action)
+    blocks = {"metricTrigger": _get(wire, "metricTrigger") or {}, "scaleAction": _get(wire, "scaleAction") or {}}
+    for name in RULE:
+        block, key = _wire_path(name)
+        _set(blocks[block], key, _TO_WIRE[name](rule) if name in _TO_WIRE else rule[name])
+    for block, value in blocks.items():
+        _set(wire, block, value)
     return wire
 
 

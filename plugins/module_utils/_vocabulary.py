@@ -62,17 +62,20 @@ def _between(bounds):
 # ---------------------------------------------------------------- rules
 
 DIMENSION = {
-    "name": {"wire": "DimensionName", "type": "str", "required": True,
+    "name": {
+        "wire": "DimensionName", "type": "str", "required": True,
         "description": [
             "The dimension, for example V(deployment).",
         ],
     },
-    "operator": {"wire": "Operator", "type": "str", "choices": DIMENSION_OPERATORS, "default": "Equals",
+    "operator": {
+        "wire": "Operator", "type": "str", "choices": DIMENSION_OPERATORS, "default": "Equals",
         "description": [
             "Whether the dimension must equal one of O(dimensions[].values) or none of them.",
         ],
     },
-    "values": {"wire": "Values", "type": "list", "elements": "str", "required": True,
+    "values": {
+        "wire": "Values", "type": "list", "elements": "str", "required": True,
         "description": [
             "The dimension values; V(*) matches every value.",
         ],
@@ -80,13 +83,15 @@ DIMENSION = {
 }
 
 RULE = {
-    "metric_name": {"wire": "metricTrigger.metricName", "type": "str", "required": True,
+    "metric_name": {
+        "wire": "metricTrigger.metricName", "type": "str", "required": True,
         "description": [
             "The metric, for example V(CpuUtilizationPercentage) (deployment) or V(RequestLatency) (endpoint).",
             "For online deployments and endpoints the name is checked against the metrics they emit.",
         ],
     },
-    "metric_resource": {"wire": "metricTrigger.metricResourceUri", "type": "str",
+    "metric_resource": {
+        "wire": "metricTrigger.metricResourceUri", "type": "str",
         "description": [
             "The resource that emits the metric. V(deployment) (the target), V(endpoint) (the target's online "
             "endpoint), or any resource id.",
@@ -94,76 +99,89 @@ RULE = {
             "endpoints emit it (for example V(RequestLatency)), else the target.",
         ],
     },
-    "metric_namespace": {"wire": "metricTrigger.metricNamespace", "type": "str",
+    "metric_namespace": {
+        "wire": "metricTrigger.metricNamespace", "type": "str",
         "description": [
             "The metric namespace. If not set, the standard namespace of the metric resource (an empty namespace, as "
             "the Azure CLI writes it, means the same and is not a difference).",
         ],
     },
-    "statistic": {"wire": "metricTrigger.statistic", "type": "str", "choices": STATISTICS, "default": "Average",
+    "statistic": {
+        "wire": "metricTrigger.statistic", "type": "str", "choices": STATISTICS, "default": "Average",
         "description": [
             "How the values of all instances are combined in one time grain.",
         ],
     },
-    "time_grain": {"range": TIME_GRAIN_RANGE, "wire": "metricTrigger.timeGrain", "type": "str", "default": "1m",
+    "time_grain": {
+        "range": TIME_GRAIN_RANGE, "wire": "metricTrigger.timeGrain", "type": "str", "default": "1m",
         "description": [
             "The granularity of the metric, {0}.".format(_between(TIME_GRAIN_RANGE)),
             "A duration such as V(1m), V(1h30m), an ISO 8601 duration such as V(PT1M), or an integer of minutes.",
         ],
     },
-    "time_window": {"range": TIME_WINDOW_RANGE, "wire": "metricTrigger.timeWindow", "type": "str", "default": "5m",
+    "time_window": {
+        "range": TIME_WINDOW_RANGE, "wire": "metricTrigger.timeWindow", "type": "str", "default": "5m",
         "description": [
             "How far back the metric is aggregated, {0} (Azure documents 5 minutes as the "
             "least; shorter windows draw a warning).".format(_between(TIME_WINDOW_RANGE)),
             "A duration such as V(5m), V(PT5M) or an integer of minutes.",
         ],
     },
-    "time_aggregation": {"wire": "metricTrigger.timeAggregation", "type": "str", "choices": TIME_AGGREGATIONS, "default": "Average",
+    "time_aggregation": {
+        "wire": "metricTrigger.timeAggregation", "type": "str", "choices": TIME_AGGREGATIONS, "default": "Average",
         "description": [
             "How the time grains of the window are combined.",
         ],
     },
-    "operator": {"wire": "metricTrigger.operator", "type": "str", "choices": OPERATORS,
+    "operator": {
+        "wire": "metricTrigger.operator", "type": "str", "choices": OPERATORS,
         "description": [
             "How the aggregated metric is compared with O(threshold).",
         ],
     },
-    "threshold": {"wire": "metricTrigger.threshold", "type": "float",
+    "threshold": {
+        "wire": "metricTrigger.threshold", "type": "float",
         "description": [
             "The value the metric is compared with.",
         ],
     },
-    "dimensions": {"wire": "metricTrigger.dimensions", "type": "list", "elements": "dict", "default": [], "suboptions": DIMENSION,
+    "dimensions": {
+        "wire": "metricTrigger.dimensions", "type": "list", "elements": "dict", "default": [], "suboptions": DIMENSION,
         "description": [
             "Only the metric series whose dimensions match.",
         ],
     },
-    "divide_per_instance": {"wire": "metricTrigger.dividePerInstance", "type": "bool", "default": False,
+    "divide_per_instance": {
+        "wire": "metricTrigger.dividePerInstance", "type": "bool", "default": False,
         "description": [
             "Whether the aggregated metric is divided by the current instance count before comparing.",
         ],
     },
-    "direction": {"wire": "scaleAction.direction", "type": "str", "choices": DIRECTIONS,
+    "direction": {
+        "wire": "scaleAction.direction", "type": "str", "choices": DIRECTIONS,
         "description": [
             "V(Increase) scales out, V(Decrease) scales in; V(None) goes with O(type=ExactCount).",
             "A direction that contradicts the operator (scale in when a metric is high) draws a warning, or an error "
             "with O(strict=true).",
         ],
     },
-    "type": {"wire": "scaleAction.type", "type": "str", "choices": SCALE_TYPES, "default": "ChangeCount",
+    "type": {
+        "wire": "scaleAction.type", "type": "str", "choices": SCALE_TYPES, "default": "ChangeCount",
         "description": [
             "V(ChangeCount) adds or removes O(value) instances, V(PercentChangeCount) changes the count by O(value) "
             "percent, V(ExactCount) sets the count to O(value).",
         ],
     },
-    "value": {"range": (1, None), "wire": "scaleAction.value", "type": "int", "default": 1,
+    "value": {
+        "range": (1, None), "wire": "scaleAction.value", "type": "int", "default": 1,
         "description": [
             "The instance count, percentage or exact count of the scale action; at least 1.",
             "A V(ChangeCount) larger than maximum minus minimum capacity is rejected by Azure, and here before any "
             "write.",
         ],
     },
-    "cooldown": {"range": COOLDOWN_RANGE, "wire": "scaleAction.cooldown", "type": "str", "default": "{0}m".format(DEFAULT_COOLDOWN // 60),
+    "cooldown": {
+        "range": COOLDOWN_RANGE, "wire": "scaleAction.cooldown", "type": "str", "default": "{0}m".format(DEFAULT_COOLDOWN // 60),
         "description": [
             "How long autoscale waits after this rule scaled before scaling again, {0}.".format(_between(COOLDOWN_RANGE)),
             "The default, {0}, is about the time a new Azure ML instance needs to be provisioned and pass its "
@@ -178,17 +196,20 @@ RULE = {
 # ---------------------------------------------------------------- profiles
 
 CAPACITY = {
-    "minimum": {"range": (MIN_ML_CAPACITY, MAX_CAPACITY), "wire": "capacity.minimum", "type": "int", "required": True,
+    "minimum": {
+        "range": (MIN_ML_CAPACITY, MAX_CAPACITY), "wire": "capacity.minimum", "type": "int", "required": True,
         "description": [
             "The fewest instances, at least 1 for a managed online deployment.",
         ],
     },
-    "maximum": {"range": (MIN_ML_CAPACITY, MAX_CAPACITY), "wire": "capacity.maximum", "type": "int", "required": True,
+    "maximum": {
+        "range": (MIN_ML_CAPACITY, MAX_CAPACITY), "wire": "capacity.maximum", "type": "int", "required": True,
         "description": [
             "The most instances (the default quota of an online deployment is 50 instances).",
         ],
     },
-    "default": {"range": (MIN_ML_CAPACITY, MAX_CAPACITY), "wire": "capacity.default", "type": "int",
+    "default": {
+        "range": (MIN_ML_CAPACITY, MAX_CAPACITY), "wire": "capacity.default", "type": "int",
         "description": [
             "The count used when metrics cannot be read (only ever upward). If not set, O(capacity.minimum).",
         ],
@@ -196,22 +217,26 @@ CAPACITY = {
 }
 
 RECURRENCE = {
-    "days": {"wire": "recurrence.schedule.days", "type": "list", "elements": "str", "required": True,
+    "days": {
+        "wire": "recurrence.schedule.days", "type": "list", "elements": "str", "required": True,
         "description": [
             "Days of the week, for example V(Saturday) and V(Sunday).",
         ],
     },
-    "time_zone": {"wire": "recurrence.schedule.timeZone", "type": "str", "required": True,
+    "time_zone": {
+        "wire": "recurrence.schedule.timeZone", "type": "str", "required": True,
         "description": [
             "A Windows time zone id as Azure takes it, for example V(Pacific Standard Time) or V(UTC).",
         ],
     },
-    "start": {"wire": "recurrence.schedule.hours, recurrence.schedule.minutes", "type": "str", "default": "00:00",
+    "start": {
+        "wire": "recurrence.schedule.hours, recurrence.schedule.minutes", "type": "str", "default": "00:00",
         "description": [
             "The start time, C(HH:MM) (24 h) in O(recurrence.time_zone).",
         ],
     },
-    "end": {"wire": "the end profile's recurrence.schedule.hours, minutes", "type": "str",
+    "end": {
+        "wire": "the end profile's recurrence.schedule.hours, minutes", "type": "str",
         "description": [
             "The end time, C(HH:MM). As the portal and the Azure CLI do, an end profile is kept beside this one that "
             "returns to the default profile's capacity and rules at that time on the same days.",
@@ -221,17 +246,20 @@ RECURRENCE = {
 }
 
 FIXED_DATE = {
-    "time_zone": {"wire": "fixedDate.timeZone", "type": "str", "default": "UTC",
+    "time_zone": {
+        "wire": "fixedDate.timeZone", "type": "str", "default": "UTC",
         "description": [
             "A Windows time zone id, for example V(UTC).",
         ],
     },
-    "start": {"wire": "fixedDate.start", "type": "str", "required": True,
+    "start": {
+        "wire": "fixedDate.start", "type": "str", "required": True,
         "description": [
             "The start, an ISO 8601 date and time such as V(2026-11-27T00:00:00).",
         ],
     },
-    "end": {"wire": "fixedDate.end", "type": "str", "required": True,
+    "end": {
+        "wire": "fixedDate.end", "type": "str", "required": True,
         "description": [
             "The end, after O(fixed_date.start).",
         ],
@@ -239,24 +267,28 @@ FIXED_DATE = {
 }
 
 PROFILE = {
-    "capacity": {"wire": "capacity", "type": "dict", "suboptions": CAPACITY,
+    "capacity": {
+        "wire": "capacity", "type": "dict", "suboptions": CAPACITY,
         "description": [
             "The instance limits of the profile.",
         ],
     },
-    "recurrence": {"wire": "recurrence", "type": "dict", "suboptions": RECURRENCE,
+    "recurrence": {
+        "wire": "recurrence", "type": "dict", "suboptions": RECURRENCE,
         "description": [
             "Makes the profile recur weekly, starting on O(recurrence.days) at O(recurrence.start) in "
             "O(recurrence.time_zone).",
             "Mutually exclusive with O(fixed_date). A profile with neither is the default profile.",
         ],
     },
-    "fixed_date": {"wire": "fixedDate", "type": "dict", "suboptions": FIXED_DATE,
+    "fixed_date": {
+        "wire": "fixedDate", "type": "dict", "suboptions": FIXED_DATE,
         "description": [
             "Makes the profile active between two dates. Mutually exclusive with O(recurrence).",
         ],
     },
-    "rules": {"limit": MAX_RULES, "wire": "rules", "type": "list", "elements": "dict", "suboptions": RULE,
+    "rules": {
+        "limit": MAX_RULES, "wire": "rules", "type": "list", "elements": "dict", "suboptions": RULE,
         "description": [
             "The rules of the profile (at most {0}), each as M(mlops.autoscale.autoscale_rule) takes it.".format(MAX_RULES),
             "If not set, the profile's rules are left alone.",
@@ -278,31 +310,36 @@ PROFILES_OPTION = {
 # A whole policy in the role's words (autoscale_state's O(policy), autoscale_simulate's O(proposed), the role's variables).
 # Rules are "partial" here: rule_defaults go under them before the vocabulary's defaults apply.
 POLICY = {
-    "capacity": {"type": "dict", "suboptions": CAPACITY,
+    "capacity": {
+        "type": "dict", "suboptions": CAPACITY,
         "description": [
             "The instance limits of the default profile. If not set, the policy has no default profile and "
             "O(policy.profiles) holds all of it (as the portal writes recurring scale conditions).",
         ],
     },
-    "rules": {"type": "list", "elements": "dict", "default": [], "suboptions": RULE, "partial": True, "limit": MAX_RULES,
+    "rules": {
+        "type": "list", "elements": "dict", "default": [], "suboptions": RULE, "partial": True, "limit": MAX_RULES,
         "description": [
             "The rules of the default profile, each with O(policy.rule_defaults) under its own fields.",
         ],
     },
-    "rule_defaults": {"type": "dict", "default": {}, "suboptions": RULE, "partial": True,
+    "rule_defaults": {
+        "type": "dict", "default": {}, "suboptions": RULE, "partial": True,
         "description": [
             "Fields merged under every rule of the policy, of the default profile and of the scheduled profiles; a "
             "rule's own fields win. The fields either sets take the defaults of M(mlops.autoscale.autoscale_rule).",
         ],
     },
-    "profiles": {"type": "list", "elements": "dict", "default": [], "suboptions": PROFILE_ITEM, "partial": True,
+    "profiles": {
+        "type": "list", "elements": "dict", "default": [], "suboptions": PROFILE_ITEM, "partial": True,
         "description": [
             "Scheduled (or more default) profiles after the default one, as M(mlops.autoscale.autoscale_profile) takes "
             "them.",
             "A profile without C(rules) gets none when O(purge_rules=true), and keeps its current rules otherwise.",
         ],
     },
-    "default_profile_name": {"type": "str", "default": "default",
+    "default_profile_name": {
+        "type": "str", "default": "default",
         "description": [
             "The name of the default profile.",
         ],
@@ -312,7 +349,7 @@ POLICY = {
 POLICY_OPTION = {
     "type": "dict", "suboptions": POLICY,
     "description": [
-        "The whole policy in the role M(mlops.autoscale.endpoint_autoscale#role)'s words: a default profile from "
+        "The whole policy in the role P(mlops.autoscale.endpoint_autoscale#role)'s words: a default profile from "
         "O(policy.capacity) and O(policy.rules), then O(policy.profiles), with O(policy.rule_defaults) under every "
         "rule. The role hands its variables over as they are.",
         "Mutually exclusive with O(profiles).",
@@ -322,12 +359,14 @@ POLICY_OPTION = {
 # ---------------------------------------------------------------- notifications
 
 WEBHOOK = {
-    "service_uri": {"no_log": True, "wire": "serviceUri", "type": "str", "required": True,
+    "service_uri": {
+        "no_log": True, "wire": "serviceUri", "type": "str", "required": True,
         "description": [
             "The HTTPS URI to call.",
         ],
     },
-    "properties": {"wire": "properties", "type": "dict", "default": {},
+    "properties": {
+        "wire": "properties", "type": "dict", "default": {},
         "description": [
             "Properties sent with the call.",
         ],
@@ -335,22 +374,26 @@ WEBHOOK = {
 }
 
 NOTIFICATIONS = {
-    "send_to_subscription_administrator": {"wire": "email.sendToSubscriptionAdministrator", "type": "bool", "default": False,
+    "send_to_subscription_administrator": {
+        "wire": "email.sendToSubscriptionAdministrator", "type": "bool", "default": False,
         "description": [
             "Email the subscription administrator.",
         ],
     },
-    "send_to_subscription_co_administrators": {"wire": "email.sendToSubscriptionCoAdministrators", "type": "bool", "default": False,
+    "send_to_subscription_co_administrators": {
+        "wire": "email.sendToSubscriptionCoAdministrators", "type": "bool", "default": False,
         "description": [
             "Email the subscription co-administrators.",
         ],
     },
-    "custom_emails": {"wire": "email.customEmails", "type": "list", "elements": "str", "default": [],
+    "custom_emails": {
+        "wire": "email.customEmails", "type": "list", "elements": "str", "default": [],
         "description": [
             "More email addresses.",
         ],
     },
-    "webhooks": {"wire": "webhooks", "type": "list", "elements": "dict", "default": [], "suboptions": WEBHOOK,
+    "webhooks": {
+        "wire": "webhooks", "type": "list", "elements": "dict", "default": [], "suboptions": WEBHOOK,
         "description": [
             "Webhooks called on each scale action. Their URIs are secrets (they often carry a signature) and are "
             "masked in output.",
@@ -366,36 +409,42 @@ NOTIFICATIONS_OPTION = {
 # ---------------------------------------------------------------- the target and the write flow
 
 TARGET = {
-    "resource_group": {"type": "str",
+    "resource_group": {
+        "type": "str",
         "description": [
             "The resource group of the Azure Machine Learning workspace. The autoscale setting is looked for, and "
             "created, in it.",
             "Required unless O(target_id) is given.",
         ],
     },
-    "workspace": {"type": "str", "aliases": ["workspace_name"],
+    "workspace": {
+        "type": "str", "aliases": ["workspace_name"],
         "description": [
             "The Azure Machine Learning workspace.",
         ],
     },
-    "endpoint": {"type": "str", "aliases": ["endpoint_name"],
+    "endpoint": {
+        "type": "str", "aliases": ["endpoint_name"],
         "description": [
             "The online endpoint.",
         ],
     },
-    "deployment": {"type": "str", "aliases": ["deployment_name"],
+    "deployment": {
+        "type": "str", "aliases": ["deployment_name"],
         "description": [
             "The online deployment whose instance count the setting scales.",
         ],
     },
-    "target_id": {"type": "str",
+    "target_id": {
+        "type": "str",
         "description": [
             "The full resource id of the online deployment.",
             "Skips the name lookup through Azure Machine Learning. Mutually exclusive with O(workspace), O(endpoint) "
             "and O(deployment).",
         ],
     },
-    "setting_name": {"type": "str",
+    "setting_name": {
+        "type": "str",
         "description": [
             "The name of the autoscale setting.",
             "The setting is found by its target whatever its name, so settings made in the portal, the Azure CLI, "
@@ -403,12 +452,14 @@ TARGET = {
             "unless this is given.",
         ],
     },
-    "location": {"type": "str",
+    "location": {
+        "type": "str",
         "description": [
             "The region of a new setting. If not set, the region of the deployment's online endpoint.",
         ],
     },
-    "strict": {"type": "bool", "default": False,
+    "strict": {
+        "type": "bool", "default": False,
         "description": [
             "Whether policy lints (a rule whose direction contradicts its operator, thresholds that flap, cooldowns "
             "shorter than provisioning time, a scale-in rule without a scale-out rule, an endpoint metric read "
@@ -417,7 +468,8 @@ TARGET = {
             "C(code), C(path), C(message) and C(fix).",
         ],
     },
-    "write_verify_delay": {"range": (0, 60), "type": "float", "default": 1.0,
+    "write_verify_delay": {
+        "range": (0, 60), "type": "float", "default": 1.0,
         "description": [
             "Seconds to wait after a write before reading the setting back to verify it, from 0 to 60.",
             "Autoscale settings have no ETag, so the last writer wins. If a concurrent writer (another play, the "
@@ -434,69 +486,80 @@ TARGET = {
 # ---------------------------------------------------------------- the replay (autoscale_simulate's parameters)
 
 SIMULATION_PARAMETERS = {
-    "evaluation_interval": {"type": "str", "default": "1m", "kind": "duration",
+    "evaluation_interval": {
+        "type": "str", "default": "1m", "kind": "duration",
         "description": [
             "How often the engine runs (Azure runs every 30 to 60 seconds; the model's resolution is a minute).",
         ],
         "why": "Azure runs every 30–60 s; one minute is the model's resolution",
     },
-    "metric_lag": {"type": "str", "default": "3m", "kind": "duration",
+    "metric_lag": {
+        "type": "str", "default": "3m", "kind": "duration",
         "description": [
             "How late metric data arrives; a run at T reads the windows that end at T minus the lag.",
         ],
         "why": "the docs say metrics arrive \"a few minutes\" late",
     },
-    "provisioning_delay": {"type": "str", "default": "15m", "kind": "duration",
+    "provisioning_delay": {
+        "type": "str", "default": "15m", "kind": "duration",
         "description": [
             "How long a new instance takes before it serves traffic.",
         ],
         "why": ("Azure ML scale-out takes many minutes; the same 15 minutes the "
                 "`cooldown-shorter-than-provisioning` lint assumes"),
     },
-    "skip_while_provisioning": {"type": "bool", "default": True,
+    "skip_while_provisioning": {
+        "type": "bool", "default": True,
         "description": [
             "Whether a run is skipped while instances of the last scale-out are still provisioning.",
         ],
         "why": "\"a run is skipped while a previous scale operation is in progress\"",
     },
-    "cooldown_from": {"type": "str", "choices": ["decision", "ready"], "default": "decision",
+    "cooldown_from": {
+        "type": "str", "choices": ["decision", "ready"], "default": "decision",
         "description": [
             "Whether a cooldown counts from the scale V(decision) or from when the new instances are V(ready).",
         ],
         "why": "the docs do not say; the decision time is what the activity log shows",
     },
-    "clamp_starts_cooldown": {"type": "bool", "default": False,
+    "clamp_starts_cooldown": {
+        "type": "bool", "default": False,
         "description": [
             "Whether bringing the count into a newly active profile's limits starts a cooldown.",
         ],
         "why": "undocumented; no rule fired, so no rule's cooldown applies",
     },
-    "default_capacity_starts_cooldown": {"type": "bool", "default": False,
+    "default_capacity_starts_cooldown": {
+        "type": "bool", "default": False,
         "description": [
             "Whether scaling up to the default capacity (metrics missing) starts a cooldown.",
         ],
         "why": "undocumented; same reasoning",
     },
-    "implicit_cooldown": {"type": "str", "default": "5m", "kind": "duration",
+    "implicit_cooldown": {
+        "type": "str", "default": "5m", "kind": "duration",
         "description": [
             "The cooldown those two start when enabled.",
         ],
         "why": "the cooldown for the two above when enabled (the CLI's default rule cooldown)",
     },
-    "missing_metrics": {"type": "str", "choices": ["any", "all"], "default": "any",
+    "missing_metrics": {
+        "type": "str", "choices": ["any", "all"], "default": "any",
         "description": [
             "When the engine considers that metrics cannot be read (and falls back to the default capacity, upward "
             "only), when V(any) rule of the active profile has no data in its window, or when V(all) have none.",
         ],
         "why": "a rule that cannot be evaluated means the metrics \"cannot be read\"",
     },
-    "percent_rounding": {"type": "str", "choices": ["floor", "ceil", "round"], "default": "floor",
+    "percent_rounding": {
+        "type": "str", "choices": ["floor", "ceil", "round"], "default": "floor",
         "description": [
             "How PercentChangeCount rounds the instances it adds or removes (at least one).",
         ],
         "why": "undocumented; the same rounding as the flapping lint (at least one instance always)",
     },
-    "flapping_search": {"type": "str", "choices": ["from_target", "from_current", "target_only"], "default": "from_target",
+    "flapping_search": {
+        "type": "str", "choices": ["from_target", "from_current", "target_only"], "default": "from_target",
         "description": [
             "Which counts the flapping guard tries before skipping a scale-in. V(from_target) tries the rule's "
             "target, then each count up toward the current one; V(from_current) tries one fewer first; V(target_only) "
@@ -504,38 +567,44 @@ SIMULATION_PARAMETERS = {
         ],
         "why": "\"tries intermediate counts and scales to the first that passes\", starting at the target",
     },
-    "rule_tie_break": {"type": "str", "choices": ["first", "longest_cooldown", "shortest_cooldown"], "default": "first",
+    "rule_tie_break": {
+        "type": "str", "choices": ["first", "longest_cooldown", "shortest_cooldown"], "default": "first",
         "description": [
             "Which rule is named (and whose cooldown applies) when several give the same count.",
         ],
         "why": "undocumented; the rule listed first",
     },
-    "profile_tie_break": {"type": "str", "choices": ["first", "last"], "default": "first",
+    "profile_tie_break": {
+        "type": "str", "choices": ["first", "last"], "default": "first",
         "description": [
             "Which profile wins between overlapping fixed dates or recurrences starting at the same minute.",
         ],
         "why": "undocumented; the profile listed first",
     },
-    "fixed_date_end": {"type": "str", "choices": ["inclusive", "exclusive"], "default": "inclusive",
+    "fixed_date_end": {
+        "type": "str", "choices": ["inclusive", "exclusive"], "default": "inclusive",
         "description": [
             "Whether a fixed date's end minute still belongs to it.",
         ],
         "why": "the portal writes ends like `23:59:00`, meant to include that minute",
     },
-    "dst_ambiguous": {"type": "str", "choices": ["earlier", "later"], "default": "earlier",
+    "dst_ambiguous": {
+        "type": "str", "choices": ["earlier", "later"], "default": "earlier",
         "description": [
             "Which occurrence of a local time that occurs twice (end of daylight saving) a schedule starts at.",
         ],
         "why": "undocumented; the first occurrence of a repeated local time",
     },
-    "unknown_time_zone": {"type": "str", "choices": ["utc", "error"], "default": "utc",
+    "unknown_time_zone": {
+        "type": "str", "choices": ["utc", "error"], "default": "utc",
         "description": [
             "Whether a time zone without an IANA zone in CLDR's Windows mapping (every id the modules accept has one) "
             "is simulated as V(utc) (with a warning) or is an V(error).",
         ],
         "why": "a replay with a warning is more useful than none",
     },
-    "per_instance_metrics": {"type": "list", "elements": "str", "default": ["CpuUtilizationPercentage", "GpuUtilizationPercentage"],
+    "per_instance_metrics": {
+        "type": "list", "elements": "str", "default": ["CpuUtilizationPercentage", "GpuUtilizationPercentage"],
         "description": [
             "Metrics that are load divided by the serving instances. With the deployment's recorded instance count "
             "(C(DeploymentCapacity)), their history is rescaled to each policy's simulated ready count.",
@@ -543,20 +612,23 @@ SIMULATION_PARAMETERS = {
         ],
         "why": "utilisation is load ÷ instances; latency is not linear in it",
     },
-    "divide_per_instance_count": {"type": "str", "choices": ["capacity", "ready"], "default": "capacity",
+    "divide_per_instance_count": {
+        "type": "str", "choices": ["capacity", "ready"], "default": "capacity",
         "description": [
             "The count a rule's divide-per-instance divides by, all instances (V(capacity)) or the ready ones.",
         ],
         "why": "the engine's \"current instance count\"",
     },
-    "initial_count": {"type": "int", "default": None,
+    "initial_count": {
+        "type": "int", "default": None,
         "description": [
             "The instance count at the start. If not set, the recorded count (C(DeploymentCapacity)), else the active "
             "profile's default.",
         ],
         "why": "the replay starts where the deployment was",
     },
-    "exact_count_direction": {"type": "str", "choices": ["by_count", "as_written"], "default": "by_count",
+    "exact_count_direction": {
+        "type": "str", "choices": ["by_count", "as_written"], "default": "by_count",
         "description": [
             "Which way an ExactCount rule may scale. V(by_count) (the default) scales out to its value below it and "
             "in to it above it, whatever its written direction (the Azure CLI's C(--scale to) writes V(None)); "
@@ -578,53 +650,63 @@ SIMULATION_PARAMETERS_OPTION = {
 # ---------------------------------------------------------------- the role endpoint_autoscale
 
 ROLE_MAIN = {
-    "endpoint_autoscale_resource_group": {"type": "str", "required": True,
+    "endpoint_autoscale_resource_group": {
+        "type": "str", "required": True,
         "description": [
             "The resource group of the workspace (and of the autoscale setting).",
         ],
     },
-    "endpoint_autoscale_workspace": {"type": "str", "required": True,
+    "endpoint_autoscale_workspace": {
+        "type": "str", "required": True,
         "description": [
             "The Azure Machine Learning workspace.",
         ],
     },
-    "endpoint_autoscale_endpoint": {"type": "str", "required": True,
+    "endpoint_autoscale_endpoint": {
+        "type": "str", "required": True,
         "description": [
             "The online endpoint.",
         ],
     },
-    "endpoint_autoscale_deployment": {"type": "str", "required": True,
+    "endpoint_autoscale_deployment": {
+        "type": "str", "required": True,
         "description": [
             "The online deployment to scale.",
         ],
     },
-    "endpoint_autoscale_subscription_id": {"type": "str",
+    "endpoint_autoscale_subscription_id": {
+        "type": "str",
         "description": [
             "The subscription, when it differs from the credential's (one AWX job template can cover several).",
         ],
     },
-    "endpoint_autoscale_setting_name": {"type": "str",
+    "endpoint_autoscale_setting_name": {
+        "type": "str",
         "description": [
             "The name of a new setting; an existing setting is found by its target and keeps its name.",
         ],
     },
-    "endpoint_autoscale_state": {"type": "str", "choices": ["present", "absent"], "default": "present",
+    "endpoint_autoscale_state": {
+        "type": "str", "choices": ["present", "absent"], "default": "present",
         "description": [
             "V(present) converges the policy, V(absent) deletes the autoscale setting.",
         ],
     },
-    "endpoint_autoscale_enabled": {"type": "bool", "default": True,
+    "endpoint_autoscale_enabled": {
+        "type": "bool", "default": True,
         "description": [
             "Whether autoscale is on.",
         ],
     },
-    "endpoint_autoscale_default_profile_name": {"type": "str", "default": "default",
+    "endpoint_autoscale_default_profile_name": {
+        "type": "str", "default": "default",
         "description": [
             "The name of the default profile (an adopted setting's default profile keeps its name when this matches "
             "no profile).",
         ],
     },
-    "endpoint_autoscale_capacity": {"type": "dict", "suboptions": CAPACITY,
+    "endpoint_autoscale_capacity": {
+        "type": "dict", "suboptions": CAPACITY,
         "description": [
             "The instance limits of the default profile.",
             "Required with O(endpoint_autoscale_state=present), unless it is V(null) and "
@@ -633,13 +715,15 @@ ROLE_MAIN = {
             "before any call otherwise.",
         ],
     },
-    "endpoint_autoscale_rules": {"type": "list", "elements": "dict", "default": [], "suboptions": RULE,
+    "endpoint_autoscale_rules": {
+        "type": "list", "elements": "dict", "default": [], "suboptions": RULE,
         "description": [
             "The rules of the default profile, each with the fields of M(mlops.autoscale.autoscale_rule) "
             "(C(metric_name), C(operator), C(threshold), C(direction), C(value), C(cooldown), ...).",
         ],
     },
-    "endpoint_autoscale_rule_defaults": {"type": "dict", "default": {"cooldown": RULE["cooldown"]["default"]}, "suboptions": RULE,
+    "endpoint_autoscale_rule_defaults": {
+        "type": "dict", "default": {"cooldown": RULE["cooldown"]["default"]}, "suboptions": RULE,
         "partial": True,
         "description": [
             "Fields merged under every rule, of the default profile and of the scheduled profiles; a rule's own "
@@ -651,7 +735,8 @@ ROLE_MAIN = {
             "defaults never change an exported policy.",
         ],
     },
-    "endpoint_autoscale_profiles": {"type": "list", "elements": "dict", "default": [], "suboptions": PROFILE_ITEM,
+    "endpoint_autoscale_profiles": {
+        "type": "list", "elements": "dict", "default": [], "suboptions": PROFILE_ITEM,
         "description": [
             "Scheduled profiles, each with C(name), C(capacity), C(recurrence) or C(fixed_date), and C(rules), as "
             "M(mlops.autoscale.autoscale_profile) takes them.",
@@ -659,30 +744,35 @@ ROLE_MAIN = {
             "otherwise.",
         ],
     },
-    "endpoint_autoscale_notifications": {"type": "dict", "role_default": None, "suboptions": NOTIFICATIONS,
+    "endpoint_autoscale_notifications": {
+        "type": "dict", "role_default": None, "suboptions": NOTIFICATIONS,
         "description": [
             "Who is told of scale actions (C(send_to_subscription_administrator), "
             "C(send_to_subscription_co_administrators), C(custom_emails), C(webhooks)); V(null) leaves the setting's "
             "notifications alone.",
         ],
     },
-    "endpoint_autoscale_tags": {"type": "dict", "role_default": None,
+    "endpoint_autoscale_tags": {
+        "type": "dict", "role_default": None,
         "description": [
             "Tags of the setting; V(null) leaves them alone.",
         ],
     },
-    "endpoint_autoscale_purge": {"type": "bool", "default": True,
+    "endpoint_autoscale_purge": {
+        "type": "bool", "default": True,
         "description": [
             "Whether profiles, rules and tags that the inventory does not declare are removed (V(true), the inventory "
             "is the truth) or kept (V(false)).",
         ],
     },
-    "endpoint_autoscale_strict": {"type": "bool", "default": False,
+    "endpoint_autoscale_strict": {
+        "type": "bool", "default": False,
         "description": [
             "Whether policy lints fail the host before any write instead of warning.",
         ],
     },
-    "endpoint_autoscale_simulate": {"type": "bool", "default": False,
+    "endpoint_autoscale_simulate": {
+        "type": "bool", "default": False,
         "description": [
             "Before converging, replay the live policy and the inventory's policy on the deployment's metric history "
             "with M(mlops.autoscale.autoscale_simulate) and print the comparison (instance-hours, minutes at maximum, "
@@ -690,18 +780,21 @@ ROLE_MAIN = {
             "making it.",
         ],
     },
-    "endpoint_autoscale_simulate_window": {"type": "str", "default": "7d",
+    "endpoint_autoscale_simulate_window": {
+        "type": "str", "default": "7d",
         "description": [
             "How much metric history to replay, for example V(7d) or V(24h).",
         ],
     },
-    "endpoint_autoscale_simulate_slo": {"type": "dict", "role_default": None,
+    "endpoint_autoscale_simulate_slo": {
+        "type": "dict", "role_default": None,
         "description": [
             "An SLO to count breaches of, as M(mlops.autoscale.autoscale_simulate) takes it (C(metric_name), "
             "C(threshold), ...).",
         ],
     },
-    "endpoint_autoscale_simulate_dir": {"type": "path", "role_default": None,
+    "endpoint_autoscale_simulate_dir": {
+        "type": "path", "role_default": None,
         "description": [
             "A directory to write C(<host>.png) and C(<host>.html) charts of each simulation into.",
         ],
@@ -709,13 +802,15 @@ ROLE_MAIN = {
 }
 
 ROLE_REPORT = {
-    "endpoint_autoscale_report_dir": {"type": "str", "default": "",
+    "endpoint_autoscale_report_dir": {
+        "type": "str", "default": "",
         "description": [
             "A directory on the controller to write C(fleet-report.json) and C(fleet-report.md) to (created if "
             "missing; written in check mode too). Empty writes no file.",
         ],
     },
-    "endpoint_autoscale_report_check_mode": {"type": "bool", "role_default": "{{ ansible_check_mode }}",
+    "endpoint_autoscale_report_check_mode": {
+        "type": "bool", "role_default": "{{ ansible_check_mode }}",
         "description": [
             "Whether the run was a check (the report then says what would change). Defaults to C(ansible_check_mode), "
             "which C(--check) sets (and AWX's C(Check) job type); a play or task with C(check_mode=true) must set "

@@ -68,7 +68,7 @@ options:
   proposed:
     description:
       - A policy to replay beside the current one, as O(mlops.autoscale.autoscale_state#module:policy) takes it (the
-        vocabulary of the role M(mlops.autoscale.endpoint_autoscale#role)).
+        vocabulary of the role P(mlops.autoscale.endpoint_autoscale#role)).
       - C(capacity) (C(minimum), C(maximum), C(default)) and C(rules) make the default profile, named C(default_profile_name)
         (default V(default)); C(profiles) are scheduled profiles with C(name), C(capacity), C(recurrence) or C(fixed_date),
         and C(rules); C(rule_defaults) go under every rule's own fields. Rule and profile fields are those of
@@ -396,22 +396,13 @@ class SimulateManager:
 
     def run(self):
         """The module result."""
-        params = self.params
         try:
-            target = resolve_target(params, OnlineDeployments(self.module.session))
+            target = resolve_target(self.params, OnlineDeployments(self.module.session))
         except ValueError as error:
             self._fail(error)
         engine_params, window, end, proposed, slo = self._inputs(target)
-        current = None
-        if params["simulate_current"]:
-            raw = self.settings.find_by_target(target.resource_group, target.ids.deployment_id,
-                                               [params["setting_name"] or target.default_name])
-            try:
-                current = _model.normalise_setting(raw) if raw else None
-            except ValueError as error:
-                self._fail(error)
+        current = self._current(target)
         policies = {label: setting for label, setting in (("current", current), ("proposed", proposed)) if setting}
-
         start = end - datetime.timedelta(seconds=window)
         lead = _longest_window(policies.values()) + parse_duration(engine_params["metric_lag"], "metric_lag") + 60
         fetch_start = start - datetime.timedelta(seconds=lead)
@@ -421,24 +412,49 @@ class SimulateManager:
             self.module.warn("The {0} metric of {1} cannot be read ({2}): the rules that read it are replayed without data, as "
                              "metrics Azure cannot read.".format(entry["metric_name"], entry["metric_resource_uri"], error.message))
         observed = self._observed_capacity(target, fetch_start, end)
+        replays = self._replay(policies, metrics, (start, end), engine_params, observed, slo)
+        window_minutes = (int(start.timestamp() // 60), int(window // 60))
+        result = self._result(target, window_minutes, engine_params, (needed, metrics, observed), replays, current)
+        if self.params["png_path"] or self.params["html_path"]:
+            title = "Autoscale simulation: {0}/{1}, {2} to {3}".format(
+                target.names["endpoint"], target.names["deployment"], result["window"]["start"], result["window"]["end"])
+            self._write_pictures(build_chart(title, window_minutes, (needed, metrics, policies, observed), replays, slo), result)
+        return {"changed": False, "simulation": result}
 
-        start_minute, minutes = int(start.timestamp() // 60), int(window // 60)
-        replays, outputs = {}, {}
+    def _current(self, target):
+        """The live setting in the vocabulary, or None (not asked for, or the deployment has none)."""
+        if not self.params["simulate_current"]:
+            return None
+        raw = self.settings.find_by_target(target.resource_group, target.ids.deployment_id,
+                                           [self.params["setting_name"] or target.default_name])
+        if raw is None:
+            self.module.warn("The deployment has no autoscale setting: only the proposed policy is replayed.")
+            return None
+        try:
+            return _model.normalise_setting(raw)
+        except ValueError as error:
+            self._fail(error)
+
+    def _replay(self, policies, metrics, window, engine_params, observed, slo):
+        """{label: the engine's result} for each policy."""
+        replays = {}
         for label, setting in policies.items():
             try:
-                replays[label] = _engine.simulate(setting, metrics, start, end, engine_params, observed_capacity=observed,
+                replays[label] = _engine.simulate(setting, metrics, window[0], window[1], engine_params, observed_capacity=observed,
                                                   slo=slo, keep_series=True)
             except ValueError as error:
                 self._fail("{0} policy: {1}".format(label, error))
-            outputs[label] = _bounded(replays[label], params["max_events"], params["max_timeline"])
             for warning in replays[label]["warnings"]:
                 self.module.warn("{0} policy: {1}".format(label, warning))
-        if current is not None and "current" in outputs:
-            outputs["current"] = dict(outputs["current"], setting_name=current["name"], enabled=current["enabled"])
-        if current is None and params["simulate_current"]:
-            self.module.warn("The deployment has no autoscale setting: only the proposed policy is replayed.")
+        return replays
 
-        result = {
+    def _result(self, target, window, engine_params, inputs, replays, current):
+        """RV(simulation): each replay bounded to max_events and max_timeline, and their comparison."""
+        (start_minute, minutes), (needed, metrics, observed) = window, inputs
+        outputs = {label: _bounded(replay, self.params["max_events"], self.params["max_timeline"]) for label, replay in replays.items()}
+        if current is not None:
+            outputs["current"] = dict(outputs["current"], setting_name=current["name"], enabled=current["enabled"])
+        return {
             "target_id": target.ids.deployment_id,
             "window": {"start": _engine.iso_minute(start_minute), "end": _engine.iso_minute(start_minute + minutes), "minutes": minutes},
             "parameters": engine_params,
@@ -450,12 +466,6 @@ class SimulateManager:
             "png_path": None,
             "html_path": None,
         }
-        if params["png_path"] or params["html_path"]:
-            title = "Autoscale simulation: {0}/{1}, {2} to {3}".format(
-                target.names["endpoint"], target.names["deployment"], result["window"]["start"], result["window"]["end"])
-            chart = build_chart(title, (start_minute, minutes), (needed, metrics, policies, observed), replays, slo)
-            self._write_pictures(chart, result)
-        return {"changed": False, "simulation": result}
 
     @staticmethod
     def _metric_report(entry, metrics, start_minute, minutes):

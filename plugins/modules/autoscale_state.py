@@ -184,7 +184,9 @@ autoscale_setting:
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import WriteManager
-from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, common_write_spec, notifications_spec, policy_spec, profiles_spec
+from ansible_collections.mlops.autoscale.plugins.module_utils._specs import (
+    TARGET_CONSTRAINTS, common_write_spec, notifications_spec, policy_spec, profiles_spec,
+)
 
 
 def build_spec():
@@ -231,7 +233,8 @@ class StateManager(WriteManager):
 
 def main():
     """Run the module."""
-    constraints = dict(TARGET_CONSTRAINTS, mutually_exclusive=TARGET_CONSTRAINTS["mutually_exclusive"] + [("profiles", "policy")])
+    constraints = dict(TARGET_CONSTRAINTS)
+    constraints["mutually_exclusive"] = TARGET_CONSTRAINTS["mutually_exclusive"] + [("profiles", "policy")]
     module = AzureAutoscaleModule(argument_spec=build_spec(), supports_check_mode=True, **constraints)
     module.execute(StateManager)
 

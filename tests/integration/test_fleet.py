@@ -25,11 +25,10 @@ import time
 import urllib.request
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import SCRUBBED_NAMES, SCRUBBED_PREFIXES, ensure_collection_link, module_cache_dir  # pylint: disable=import-error
+from conftest import playbook_env  # pylint: disable=import-error
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 PLAYBOOK = COLLECTION_ROOT / 'playbooks' / 'configure_fleet.yml'
@@ -56,7 +55,7 @@ class Fleet:
         for item in self.deployments:
             names = _names(item['id'])
             self.hosts['{workspace}.{endpoint}.{deployment}'.format(**names)] = names
-        self.env = _environment(emulator)
+        self.env = playbook_env(emulator)
         self.inventory = root / 'inventory'
         self._write_inventory()
         self.runs = 0
@@ -95,6 +94,19 @@ class Fleet:
                  'direction': 'Increase', 'value': 1},
                 {'metric_name': 'CpuUtilizationPercentage', 'operator': 'LessThan', 'threshold': 25,
                  'direction': 'Decrease', 'value': 1, 'cooldown': '30m'},
+            ],
+            # Scheduled profiles, so that a drift of one threshold has to be found among several profiles' rules.
+            'endpoint_autoscale_profiles': [
+                {'name': 'weekend', 'capacity': {'minimum': 1, 'maximum': 2, 'default': 1},
+                 'recurrence': {'days': ['Saturday', 'Sunday'], 'time_zone': 'W. Europe Standard Time', 'start': '00:00'},
+                 'rules': [{'metric_name': 'CpuUtilizationPercentage', 'operator': 'GreaterThan', 'threshold': 85,
+                            'direction': 'Increase', 'value': 1}]},
+                {'name': 'black-friday', 'capacity': {'minimum': 2, 'maximum': 6, 'default': 2},
+                 'fixed_date': {'start': '2031-11-28T00:00:00', 'end': '2031-11-29T23:59:00', 'time_zone': 'Eastern Standard Time'},
+                 'rules': [{'metric_name': 'CpuUtilizationPercentage', 'operator': 'GreaterThan', 'threshold': 60,
+                            'direction': 'Increase', 'value': 2},
+                           {'metric_name': 'CpuUtilizationPercentage', 'operator': 'LessThan', 'threshold': 20,
+                            'direction': 'Decrease', 'value': 1, 'cooldown': '30m'}]},
             ],
             'endpoint_autoscale_tags': {'managed-by': 'ansible'},
         }
@@ -159,27 +171,6 @@ def _names(deployment_id: str) -> dict:
             'deployment': parts[lower.index('deployments') + 1]}
 
 
-def _environment(emulator) -> dict:
-    """As the harness's integration_env, for this emulator: nothing from outside, every URL on 127.0.0.1."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(SCRUBBED_PREFIXES) and key not in SCRUBBED_NAMES}
-    env.update(emulator.client_env())
-    env['MLOPS_AUTOSCALE_CACHE_DIR'] = module_cache_dir(emulator)
-    parts = urlsplit(env['ARM_CLOUD_METADATA_URL'])
-    env['AZURE_AUTHORITY_HOST'] = f'{parts.scheme}://{parts.netloc}'
-    for key in ('AZURE_AUTHORITY_HOST', 'ARM_CLOUD_METADATA_URL', 'AZURE_CLOUD_ENVIRONMENT', 'ARM_EMULATOR_ADMIN_URL'):
-        assert urlsplit(env[key]).hostname in ('127.0.0.1', 'localhost'), f'{key}={env[key]}'
-    env.update({
-        'ANSIBLE_COLLECTIONS_PATH': str(ensure_collection_link()),
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_FORCE_COLOR': '0',
-        'ANSIBLE_RETRY_FILES_ENABLED': '0',
-        'ANSIBLE_HOST_KEY_CHECKING': '0',
-        'PYTHONDONTWRITEBYTECODE': '1',
-    })
-    return env
-
-
 @pytest.fixture(scope='module')
 def fleet(tmp_path_factory):
     """A fresh emulator with 20 online deployments and an inventory for them."""
@@ -240,6 +231,14 @@ def test_second_run_writes_nothing(fleet):
     assert all(values[1:] == (0, 0) for values in recap.values()), output
 
 
+def _diff_of(output: str, host: str) -> list:
+    """The lines of the diff ansible-playbook printed for ``host``'s converge task (from ``--- before`` to its result)."""
+    lines = output.splitlines()
+    end = next(index for index, line in enumerate(lines) if line.startswith(f'changed: [{host}]'))
+    start = max(index for index in range(end) if lines[index].startswith('--- before'))
+    return [line for line in lines[start:end] if line.strip()]
+
+
 def test_drift_shows_in_check_mode_and_limit_converges_one_write_each(fleet):
     edited = sorted(fleet.hosts)[:3]
     for host in edited:
@@ -252,6 +251,8 @@ def test_drift_shows_in_check_mode_and_limit_converges_one_write_each(fleet):
     path = r'"profiles\.default\.rules\[CpuUtilizationPercentage > 70 Increase\]\.threshold"'
     assert re.search(r'^-\s+' + path + ': 95', output, re.MULTILINE), output
     assert re.search(r'^\+\s+' + path + ': 70', output, re.MULTILINE), output
+    diff = _diff_of(output, edited[0])
+    assert len(diff) <= 15 and any(re.search(path, line) for line in diff), '\n'.join(diff)
 
     output, recap, writes = fleet.run('--limit', ','.join(edited[:2]))
     assert set(recap) == set(edited[:2]), output

@@ -156,12 +156,12 @@ def test_policy_profiles_in_the_roles_vocabulary():
     policy = {"capacity": {"minimum": 1, "maximum": 3}, "rules": [dict(CPU_OUT, cooldown=None, value=3)],
               "rule_defaults": {"cooldown": "30m", "value": 2},
               "profiles": [{"name": "weekend", "capacity": {"minimum": 1, "maximum": 1}}, {"name": "night", "rules": None}]}
-    [(default_path, default), (weekend_path, weekend), (_, night)] = _model.policy_profiles(policy)
-    assert (default_path, weekend_path) == ("policy", "policy.profiles[0]")
+    [(default_path, default), (weekend_path, weekend), (night_path, night)] = _model.policy_profiles(policy)
+    assert (default_path, weekend_path, night_path) == ("policy", "policy.profiles[0]", "policy.profiles[1]")
     assert default["name"] == "default" and default["rules"] == [dict(CPU_OUT, cooldown="30m", value=3)]
     assert weekend["rules"] == [] and night["rules"] == []
     kept = _model.policy_profiles(dict(policy, capacity=None), purge_rules=False, root="proposed")
-    assert [path for path, _ in kept] == ["proposed.profiles[0]", "proposed.profiles[1]"]
-    assert all("rules" not in profile for _, profile in kept)
+    assert [path for path, profile in kept] == ["proposed.profiles[0]", "proposed.profiles[1]"]
+    assert all("rules" not in profile for path, profile in kept)
     with pytest.raises(ValueError, match=r"^policy\.rule_defaults: must be a dict"):
         _model.policy_profiles(dict(policy, rule_defaults=["cooldown"]))

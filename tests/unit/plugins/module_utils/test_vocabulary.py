@@ -52,7 +52,7 @@ def copy(tmp_path):
     vocabulary = tmp_path / INPUTS[0]
     text = vocabulary.read_text(encoding="utf-8")
     changed = text.replace("DEFAULT_COOLDOWN = 15 * 60", "DEFAULT_COOLDOWN = 20 * 60")
-    changed = changed.replace('"metric_lag": {"type": "str", "default": "3m"', '"metric_lag": {"type": "str", "default": "4m"')
+    changed = changed.replace('"metric_lag": {\n        "type": "str", "default": "3m"', '"metric_lag": {\n        "type": "str", "default": "4m"')
     assert changed.count("20 * 60") == 1 and '"default": "4m"' in changed
     vocabulary.write_text(changed, encoding="utf-8")
     return tmp_path
