@@ -112,6 +112,23 @@ EXAMPLES = r"""
           time_zone: Pacific Standard Time
           end: "23:59"
 
+- name: The same kind of policy in the role's words, with one cooldown for every rule
+  mlops.autoscale.autoscale_state:
+    resource_group: rg-ml-prod
+    workspace: ws-prod
+    endpoint: ep-fraud
+    deployment: blue
+    policy:
+      capacity: {minimum: 2, maximum: 5, default: 2}
+      rule_defaults: {cooldown: 1h, time_aggregation: Last}
+      rules:
+        - {metric_name: CpuUtilizationPercentage, operator: GreaterThan, threshold: 70, direction: Increase, value: 2}
+        - {metric_name: CpuUtilizationPercentage, operator: LessThan, threshold: 30, direction: Decrease}
+      profiles:
+        - name: weekend
+          capacity: {minimum: 2, maximum: 2, default: 2}
+          recurrence: {days: [Saturday, Sunday], time_zone: Pacific Standard Time, end: "23:59"}
+
 - name: Disable autoscale (the policy is kept)
   mlops.autoscale.autoscale_state:
     resource_group: rg-ml-prod
