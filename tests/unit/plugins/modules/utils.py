@@ -77,7 +77,9 @@ def _not_the_controller():
     are only recorded then (before 2.19 they always are)."""
     try:
         from ansible.module_utils import _internal  # pylint: disable=import-outside-toplevel
-    except ImportError:
+    except ImportError:  # 2.17
+        return contextlib.nullcontext()
+    if not hasattr(_internal, "is_controller"):  # 2.18 has the package, not the flag
         return contextlib.nullcontext()
     return patch.object(_internal, "is_controller", False)
 
