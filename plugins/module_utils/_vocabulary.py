@@ -8,8 +8,10 @@
 
 Each field is a dict of facts: ``type``, ``elements``, ``required``, ``choices``, ``default``, ``aliases``, ``no_log``
 (as Ansible argument specs take them), ``suboptions`` (another group of fields), ``range`` (inclusive bounds; seconds
-for durations, None for unbounded), ``limit`` (most list items), ``wire`` (where the value goes in the ARM body of
-``Microsoft.Insights/autoscalesettings``) and ``description`` (the doc lines).
+for durations, None for unbounded), ``kind`` (``duration``), ``partial`` (its suboptions take neither ``required`` nor
+``default``: they are merged under defaults first), ``wire`` (where the value goes in the ARM body of
+``Microsoft.Insights/autoscalesettings``), ``description`` (the doc lines), and for replay parameters ``why`` (the
+reason for the default), for role variables ``role_default`` (a defaults/main.yml value the spec cannot hold).
 
 Everything else derives from here: the argument specs (_specs.py), the model's defaults, choices and ranges
 (_model.py), the engine's parameters (_engine.py), the export's keys (plugin_utils/_export.py), and, through
@@ -288,7 +290,7 @@ PROFILE = {
         ],
     },
     "rules": {
-        "limit": MAX_RULES, "wire": "rules", "type": "list", "elements": "dict", "suboptions": RULE,
+        "wire": "rules", "type": "list", "elements": "dict", "suboptions": RULE,
         "description": [
             "The rules of the profile (at most {0}), each as M(mlops.autoscale.autoscale_rule) takes it.".format(MAX_RULES),
             "If not set, the profile's rules are left alone.",
@@ -299,7 +301,7 @@ PROFILE = {
 PROFILE_ITEM = dict({"name": {"type": "str", "required": True, "description": ["The profile's name."]}}, **PROFILE)
 
 PROFILES_OPTION = {
-    "type": "list", "elements": "dict", "suboptions": PROFILE_ITEM, "limit": MAX_PROFILES,
+    "type": "list", "elements": "dict", "suboptions": PROFILE_ITEM,
     "description": [
         "The profiles of the setting (at most {0}, end profiles included), each as "
         "M(mlops.autoscale.autoscale_profile) takes it.".format(MAX_PROFILES),
@@ -318,7 +320,7 @@ POLICY = {
         ],
     },
     "rules": {
-        "type": "list", "elements": "dict", "default": [], "suboptions": RULE, "partial": True, "limit": MAX_RULES,
+        "type": "list", "elements": "dict", "default": [], "suboptions": RULE, "partial": True,
         "description": [
             "The rules of the default profile, each with O(policy.rule_defaults) under its own fields.",
         ],
