@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+import textwrap
 from pathlib import Path
 
 import yaml
@@ -195,7 +196,6 @@ def role_defaults(vocabulary) -> str:
 
 
 def _wrap(text, width):
-    import textwrap  # pylint: disable=import-outside-toplevel
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
