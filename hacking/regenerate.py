@@ -5,7 +5,7 @@
 
     python hacking/regenerate.py [--root DIR] [--check]
 
-Writes the doc fragments _policy.py, _target.py and _simulate.py, the role's meta/argument_specs.yml and
+Writes the doc fragments _policy.py, _target.py, _simulate.py and _manual_scale.py, the role's meta/argument_specs.yml and
 defaults/main.yml, and the parameter table of docs/simulation.md (between its BEGIN/END markers). ``--check`` writes
 nothing and exits 1 naming each file that differs. ``make regenerate`` runs it; tests/unit/plugins/module_utils/test_vocabulary.py checks
 that the checked-in files are what it writes.
@@ -164,6 +164,12 @@ def target_fragment(vocabulary) -> str:
     return fragment("Target addressing and write options of the write modules.", {"DOCUMENTATION": full_docs(vocabulary.TARGET)})
 
 
+def manual_scale_fragment(vocabulary) -> str:
+    """doc_fragments/_manual_scale.py: manual_scale's own options, and how it names the deployment."""
+    address = {name: vocabulary.TARGET[name] for name in vocabulary.ADDRESS_NAMES}
+    return fragment("The options of manual_scale.", {"DOCUMENTATION": full_docs(dict(address, **vocabulary.MANUAL_SCALE))})
+
+
 def simulate_fragment(vocabulary) -> str:
     """doc_fragments/_simulate.py: autoscale_simulate's engine parameters."""
     return fragment("The engine parameters of autoscale_simulate.",
@@ -231,6 +237,7 @@ def generated(root: Path) -> dict:
         "plugins/doc_fragments/_policy.py": policy_fragment(vocabulary),
         "plugins/doc_fragments/_target.py": target_fragment(vocabulary),
         "plugins/doc_fragments/_simulate.py": simulate_fragment(vocabulary),
+        "plugins/doc_fragments/_manual_scale.py": manual_scale_fragment(vocabulary),
         "roles/endpoint_autoscale/meta/argument_specs.yml": role_argument_specs(vocabulary),
         "roles/endpoint_autoscale/defaults/main.yml": role_defaults(vocabulary),
         "docs/simulation.md": with_table(docs, simulation_table(vocabulary)),

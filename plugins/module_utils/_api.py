@@ -13,6 +13,8 @@ AutoscaleError naming what it was doing.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import io
 import json
 
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import LOOKUP_TTL, azure_errors, raw_json
@@ -317,3 +319,59 @@ class OnlineDeployments:
                       {key: record[key] for key in DEPLOYMENT_KEYS}, LOOKUP_TTL)
         cache.put(WORKSPACES_LISTED, self._key(*scope), True, LOOKUP_TTL)
         return records
+
+
+#: The provisioning states in which Azure ML takes an update; in the others (Creating, Updating, Scaling, Deleting) an
+#: operation is running on the deployment.
+UPDATABLE_STATES = ("Succeeded", "Failed", "Canceled")
+
+
+def scale_record(entity):
+    """What manual scale reads of a deployment: its instance count, VM size and provisioning state."""
+    return {"instance_count": _plain(entity.instance_count), "instance_type": _plain(entity.instance_type),
+            "provisioning_state": _plain(entity.provisioning_state)}
+
+
+class DeploymentScale:
+    """The instance count of one online deployment, read and set through azure-ai-ml (``MLClient.online_deployments``).
+
+    Setting it is what ``az ml online-deployment update --set instance_count=N`` does: the deployment is read, its
+    instance count changed, and the whole deployment written back with ``begin_create_or_update``, a long-running
+    operation that is polled until it ends (bounded by ``wait_timeout``)."""
+
+    def __init__(self, session, names):
+        self.session = session
+        self.names = names
+
+    @property
+    def _operations(self):
+        names = self.names
+        return self.session.ml_client(names["resource_group"], names["workspace"], names["subscription_id"]).online_deployments
+
+    def _describe(self):
+        return "online deployment {0!r} of endpoint {1!r} in workspace {2!r}".format(
+            self.names["deployment"], self.names["endpoint"], self.names["workspace"])
+
+    def _entity(self):
+        with azure_errors("read " + self._describe()):
+            return self._operations.get(self.names["deployment"], self.names["endpoint"])
+
+    def read(self):
+        """The deployment's scale record (fresh: never cached)."""
+        return scale_record(self._entity())
+
+    def set_instance_count(self, count, wait_timeout):
+        """Write the new count and wait for the operation; returns the scale record after it."""
+        entity = self._entity()
+        entity.instance_count = count
+        action = "set the instance count of {0} to {1}".format(self._describe(), count)
+        # azure-ai-ml's poller prints a dot to stdout at every poll, which would corrupt the module's JSON result.
+        with contextlib.redirect_stdout(io.StringIO()), azure_errors(action):
+            poller = self._operations.begin_create_or_update(entity, skip_script_validation=True)
+            poller.wait(timeout=wait_timeout)  # raises the operation's failure (OutOfQuota, ...)
+        if not poller.done():
+            raise AutoscaleError(action, "the update was still running after wait_timeout ({0} s)".format(wait_timeout),
+                                 code="OperationTimedOut",
+                                 hint="Azure ML keeps updating the deployment. Raise wait_timeout, or run the task again "
+                                      "later: it makes no write once the count holds.")
+        return self.read()

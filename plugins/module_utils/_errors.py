@@ -39,6 +39,15 @@ CODE_HINTS = {
         "omitting setting_name or giving its name, or delete it first. If another writer created it while this playbook "
         "ran, run the task again: it finds and adopts that setting."
     ),
+    "outofquota": (
+        "The VM family's cores quota in the region cannot hold the instance count (Azure ML reserves 20 % extra "
+        "instances for upgrades: it needs ceil(1.2 x instances) x cores per VM). Choose a smaller count, free quota by "
+        "deleting unused deployments, or request a quota increase (https://aka.ms/oe-tsg#error-outofquota)."
+    ),
+    "operationcanceled": (
+        "Another operation on the deployment (the studio, the Azure CLI, a pipeline) replaced this one: let it finish, "
+        "then run the task again."
+    ),
     "missingsubscriptionregistration": "Register the Microsoft.Insights resource provider in the subscription.",
     "sendemailstoadmincoadminsnotsupported": (
         "Azure retired the classic subscription administrators: set notifications.send_to_subscription_administrator and "

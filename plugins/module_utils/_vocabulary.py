@@ -44,6 +44,7 @@ MAX_TAG_VALUE = 256
 TIME_GRAIN_RANGE = (60, 12 * 3600)
 TIME_WINDOW_RANGE = (60, 12 * 3600)
 COOLDOWN_RANGE = (60, 7 * 86400)
+MAX_INSTANCES_PER_DEPLOYMENT = 50  # Azure ML's default limit of instances per managed online deployment (raised on request)
 DEFAULT_COOLDOWN = 15 * 60  # about the time a new Azure ML instance needs to be provisioned and pass its readiness probe
 
 
@@ -485,6 +486,51 @@ TARGET = {
     },
 }
 
+# ---------------------------------------------------------------- manual scale (manual_scale)
+
+#: The options that name the deployment without the autoscale write flow's options (manual_scale).
+ADDRESS_NAMES = ("resource_group", "workspace", "endpoint", "deployment", "target_id", "setting_name")
+
+MANUAL_SCALE = {
+    "state": {
+        "type": "str", "choices": ("present", "absent"), "default": "present",
+        "description": [
+            "V(present) pins the deployment at O(instance_count): its autoscale setting, if it has one, is disabled "
+            "(and kept, so that it can be enabled again), then the deployment's instance count is set, as the "
+            "studio's C(Manual scale) does.",
+            "V(absent) hands control back to autoscale: the disabled setting is enabled again (the studio's "
+            "C(Custom autoscale)); the instance count is left to it. Fails when no autoscale setting targets the "
+            "deployment.",
+        ],
+    },
+    "instance_count": {
+        "type": "int", "range": (MIN_ML_CAPACITY, None),
+        "description": [
+            "The instance count to pin. Required with O(state=present).",
+            "At least 1 (a managed online deployment needs an instance) and at most O(instance_limit); checked "
+            "before any write.",
+        ],
+    },
+    "instance_limit": {
+        "type": "int", "default": MAX_INSTANCES_PER_DEPLOYMENT,
+        "description": [
+            "The most instances the subscription allows one deployment (Azure ML's default limit is 50; raise it "
+            "when the limit was raised for the subscription).",
+            "The cores quota of the VM family in the region is checked by Azure when the update runs: an update "
+            "it refuses fails with C(OutOfQuota) and the autoscale setting is enabled again.",
+        ],
+    },
+    "wait_timeout": {
+        "type": "int", "default": 1800, "range": (1, 86400),
+        "description": [
+            "Seconds to wait for Azure ML to finish updating the deployment (new instances are provisioned and "
+            "must pass their readiness probe, which takes minutes).",
+            "When the update is still running after that, the task fails with C(OperationTimedOut); the update "
+            "goes on, the autoscale setting stays disabled, and a later run makes no write once the count holds.",
+        ],
+    },
+}
+
 # ---------------------------------------------------------------- the replay (autoscale_simulate's parameters)
 
 SIMULATION_PARAMETERS = {
@@ -688,6 +734,30 @@ ROLE_MAIN = {
             "The name of a new setting; an existing setting is found by its target and keeps its name.",
         ],
     },
+    "endpoint_autoscale_mode": {
+        "type": "str", "choices": ["autoscale", "manual"], "default": "autoscale",
+        "description": [
+            "Who controls the instance count. V(autoscale) converges the policy and enables it (so it also hands "
+            "control back after V(manual)); V(manual) pins the deployment at O(endpoint_autoscale_instance_count) "
+            "with M(mlops.autoscale.manual_scale): the autoscale setting is disabled and kept, the policy "
+            "variables are not applied.",
+            "Freeze a fleet during an incident with C(-e endpoint_autoscale_mode=manual) and C(--limit), and "
+            "release it by running the role again without it.",
+        ],
+    },
+    "endpoint_autoscale_instance_count": {
+        "type": "int",
+        "description": [
+            "The instance count to pin with O(endpoint_autoscale_mode=manual) (required then).",
+        ],
+    },
+    "endpoint_autoscale_wait_timeout": {
+        "type": "int", "default": 1800,
+        "description": [
+            "Seconds to wait for the deployment's update with O(endpoint_autoscale_mode=manual); see "
+            "O(mlops.autoscale.manual_scale#module:wait_timeout).",
+        ],
+    },
     "endpoint_autoscale_state": {
         "type": "str", "choices": ["present", "absent"], "default": "present",
         "description": [
@@ -833,6 +903,9 @@ ROLE_ENTRY_POINTS = {
             "The default profile is O(endpoint_autoscale_capacity) with O(endpoint_autoscale_rules); scheduled "
             "profiles come from O(endpoint_autoscale_profiles). Rule and profile fields are those of "
             "M(mlops.autoscale.autoscale_rule) and M(mlops.autoscale.autoscale_profile).",
+            "With O(endpoint_autoscale_mode=manual) it pins the deployment at O(endpoint_autoscale_instance_count) "
+            "with M(mlops.autoscale.manual_scale) instead (autoscale off and kept, the studio's Manual scale); the "
+            "default mode hands control back.",
             "Authentication comes from the environment or from C(module_defaults) for C(group/mlops.autoscale.azure).",
         ],
         "options": ROLE_MAIN,

@@ -14,8 +14,13 @@ description:
     an endpoint, a workspace, a resource group or the whole subscription.
   - Each setting is returned in the vocabulary the write modules take (integer capacities, durations such as V(5m), rules
     with the role of their metric resource), with the raw ARM resource beside it.
-  - Workspace, endpoint and deployment names are matched against the settings' target ids, so a read needs no Azure Machine
-    Learning call; a name that matches no setting gives an empty list.
+  - Workspace, endpoint and deployment names are matched against the settings' target ids; a name that matches no setting
+    gives an empty list of settings.
+  - With O(include_deployments=true) (the default) it also reads, through Azure Machine Learning, the online deployments
+    in scope, and says for each its instance count and who controls it (RV(deployments[].control)) - V(autoscale) when an
+    enabled setting targets it, V(manual) when none does or the setting is disabled (the studio's C(Manual scale),
+    M(mlops.autoscale.manual_scale)). A setting whose target deployment no longer exists (Azure keeps a setting after its
+    deployment is deleted, and its target cannot be changed) is marked RV(autoscale_settings[].orphaned).
   - Webhook URIs are returned with their signatures masked.
 author:
   - mlops.autoscale developers (@mlops-autoscale)
@@ -50,6 +55,13 @@ options:
     description: Whether to return the raw ARM resource of each setting under RV(autoscale_settings[].raw).
     type: bool
     default: true
+  include_deployments:
+    description:
+      - Whether to read the online deployments in scope through Azure Machine Learning, to return RV(deployments) and to
+        mark orphaned settings.
+      - V(false) reads the settings only (no Azure Machine Learning call).
+    type: bool
+    default: true
 extends_documentation_fragment:
   - mlops.autoscale._azure
   - mlops.autoscale._attributes
@@ -80,6 +92,19 @@ EXAMPLES = r"""
     resource_group: rg-ml-prod
     workspace: ws-prod
   register: workspace_settings
+
+- name: List the settings whose deployment is gone (see playbooks/prune_orphans.yml)
+  mlops.autoscale.autoscale_info:
+    resource_group: rg-ml-prod
+  register: group_settings
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ group_settings.autoscale_settings | selectattr('orphaned') | map(attribute='name') }}"
+
+- name: Show who controls each deployment's instance count
+  ansible.builtin.debug:
+    msg: "{{ group_settings.deployments | items2dict(key_name='id', value_name='control') }}"
 
 - name: Read every online-deployment setting of the subscription, with credentials set once for the group
   module_defaults:
@@ -167,6 +192,12 @@ autoscale_settings:
               type: ChangeCount
               value: 2
               cooldown: 1h
+    orphaned:
+      description:
+        - Whether the setting's target deployment no longer exists. Such a setting scales nothing and cannot be updated
+          (Azure refuses a write whose target is missing); C(playbooks/prune_orphans.yml) deletes such settings.
+      type: bool
+      returned: when O(include_deployments=true) and the target is an online deployment
     raw:
       description: The ARM resource as Azure returned it (webhook signatures masked).
       type: dict
@@ -174,15 +205,60 @@ autoscale_settings:
     error:
       description:
         - Why a setting Azure holds cannot be expressed in the vocabulary (for example a recurrence day Azure took but that
-          is no weekday); the setting then has only C(id), C(name), C(resource_group), C(error) and, with
+          is no weekday); the setting then has only C(id), C(name), C(resource_group), C(target_id), C(error) and, with
           O(include_raw=true), C(raw). A warning says the same.
       type: str
       returned: when a setting cannot be read
+deployments:
+  description: The online deployments in scope, as Azure Machine Learning lists them.
+  returned: when O(include_deployments=true)
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The resource id of the deployment.
+      type: str
+    resource_group:
+      description: Its resource group.
+      type: str
+    workspace:
+      description: Its workspace.
+      type: str
+    endpoint:
+      description: Its online endpoint.
+      type: str
+    deployment:
+      description: Its name.
+      type: str
+      sample: blue
+    instance_count:
+      description: Its current instance count.
+      type: int
+      sample: 3
+    instance_type:
+      description: Its VM size.
+      type: str
+      sample: Standard_DS3_v2
+    provisioning_state:
+      description: Its provisioning state (C(Updating) while an update runs).
+      type: str
+      sample: Succeeded
+    traffic:
+      description: Its share of the endpoint's traffic, in percent.
+      type: int
+    control:
+      description: V(autoscale) when an enabled autoscale setting targets it, V(manual) otherwise.
+      type: str
+      sample: autoscale
+    autoscale_setting:
+      description: The name of the setting that targets it, or null.
+      type: str
 """
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
-from ansible_collections.mlops.autoscale.plugins.module_utils._api import AutoscaleSettings, same_id
+from ansible_collections.mlops.autoscale.plugins.module_utils._api import AutoscaleSettings, OnlineDeployments, same_id
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
+from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 
 DEPLOYMENT_ID = ("/subscriptions/{0}/resourceGroups/{1}/providers/Microsoft.MachineLearningServices/workspaces/{2}"
                  "/onlineEndpoints/{3}/deployments/{4}")
@@ -198,7 +274,11 @@ def build_spec():
         "target_id": {"type": "str"},
         "setting_name": {"type": "str", "aliases": ["name"]},
         "include_raw": {"type": "bool", "default": True},
+        "include_deployments": {"type": "bool", "default": True},
     }
+
+DEPLOYMENT_KEYS = ("id", "resource_group", "workspace", "endpoint", "deployment", "instance_count", "instance_type",
+                   "provisioning_state", "traffic")
 
 
 def target_prefix(subscription_id, params):
@@ -222,6 +302,7 @@ class AutoscaleInfoManager:
         self.module = module
         self.params = module.params
         self.settings = AutoscaleSettings(module.session)
+        self.deployments = OnlineDeployments(module.session)
 
     def _candidates(self):
         params = self.params
@@ -249,8 +330,52 @@ class AutoscaleInfoManager:
             return target.lower().startswith(prefix.lower()) or same_id(target, prefix)
         return params["setting_name"] is not None or _model.parse_online_deployment_id(target) is not None
 
+    def _workspaces(self, settings):
+        """The (subscription, resource group, workspace) triples whose deployments are in scope."""
+        params, subscription_id = self.params, self.module.session.subscription_id
+        if params["workspace"]:
+            return [(subscription_id, params["resource_group"], params["workspace"])]
+        if params["target_id"] or params["setting_name"]:
+            targets = [_model.parse_online_deployment_id(item.get("target_id") or "") for item in settings]
+            return sorted({(names["subscription_id"], names["resource_group"], names["workspace"]) for names in targets if names})
+        return [(subscription_id, item["resource_group"], item["name"]) for item in self.deployments.workspaces(subscription_id)
+                if not params["resource_group"] or item["resource_group"].lower() == params["resource_group"].lower()]
+
+    def _listed(self, subscription_id, resource_group, workspace):
+        """The deployments of one workspace; none when the workspace itself is gone."""
+        try:
+            return self.deployments.list(resource_group, workspace, subscription_id)
+        except AutoscaleError as error:
+            if error.status == 404:
+                return []
+            raise
+
+    def _deployments(self, settings):
+        """The deployments in scope, each with its control, and the settings marked orphaned or not."""
+        prefix = target_prefix(self.module.session.subscription_id, self.params) if not self.params["target_id"] else None
+        wanted = [item.get("target_id") for item in settings] if self.params["target_id"] or self.params["setting_name"] else None
+        found = []
+        for scope in self._workspaces(settings):
+            for record in self._listed(*scope):
+                in_scope = prefix is None or same_id(record["id"], prefix) or (
+                    prefix.endswith("/") and record["id"].lower().startswith(prefix.lower()))
+                if (wanted is None and in_scope) or (wanted is not None and any(same_id(record["id"], item) for item in wanted)):
+                    found.append(record)
+        by_target = {_model.id_key(item["target_id"]): item for item in settings if item.get("target_id")}
+        for item in settings:
+            if _model.parse_online_deployment_id(item.get("target_id") or ""):
+                item["orphaned"] = not any(same_id(record["id"], item["target_id"]) for record in found)
+        result = []
+        for record in found:
+            setting = by_target.get(_model.id_key(record["id"]))
+            entry = {key: record.get(key) for key in DEPLOYMENT_KEYS}
+            entry.update(control="autoscale" if setting and setting.get("enabled") else "manual",
+                         autoscale_setting=setting["name"] if setting else None)
+            result.append(entry)
+        return sorted(result, key=lambda entry: entry["id"].lower())
+
     def run(self):
-        """The result: every setting in scope, rendered."""
+        """The result: every setting in scope, rendered (and the deployments in scope, with who controls them)."""
         results = []
         for raw in self._candidates():
             if not self._in_scope(raw):
@@ -260,12 +385,15 @@ class AutoscaleInfoManager:
             except ValueError as error:
                 self.module.warn(str(error))
                 item = {"id": raw.get("id"), "name": raw.get("name"), "resource_group": _model.resource_group_of(raw.get("id")),
-                        "error": str(error)}
+                        "error": str(error), "target_id": raw.get("properties", {}).get("targetResourceUri")}
             if self.params["include_raw"]:
                 item["raw"] = _model.mask_wire(raw)
             results.append(item)
         results.sort(key=lambda item: (item.get("resource_group") or "", item["name"]))
-        return {"changed": False, "autoscale_settings": results}
+        result = {"changed": False, "autoscale_settings": results}
+        if self.params["include_deployments"]:
+            result["deployments"] = self._deployments(results)
+        return result
 
 
 def main():

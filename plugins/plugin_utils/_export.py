@@ -164,6 +164,11 @@ def convert_settings(settings, workspace=None, resource_group=None):
     for setting in plain(settings or []):
         if not _in_scope(setting, workspace, resource_group):
             continue
+        if setting.get("orphaned"):
+            skipped.append({"setting": setting.get("id") or setting.get("name"),
+                            "reason": "orphaned: its target deployment {0} no longer exists (playbooks/prune_orphans.yml "
+                                      "deletes such settings)".format(setting.get("target_id"))})
+            continue
         try:
             variables, notes = setting_to_role_vars(setting)
         except ValueError as error:

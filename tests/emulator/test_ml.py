@@ -1,5 +1,7 @@
 """Azure ML online endpoints and deployments through an unmodified azure-ai-ml MLClient, plus raw ARM calls."""
 
+import time
+
 import pytest
 from azure.ai.ml import MLClient
 from azure.core.exceptions import ResourceNotFoundError
@@ -64,3 +66,90 @@ def test_put_endpoint_and_deployment(http, env, emulator):
     again = http.call("PUT", base + "/onlineEndpoints/ep-new/deployments/blue", {"location": "westeurope", "sku": {"capacity": 4}}, api_version=ML_API)
     assert again.status_code == 200 and again.json()["sku"]["capacity"] == 4
     assert emulator.state()["deployments"][dep.json()["id"].lower()]["sku"]["capacity"] == 4
+    # The region's cores quota is shared: leave it as the other tests expect it.
+    assert http.call("DELETE", base + "/onlineEndpoints/ep-new/deployments/blue", api_version=ML_API).status_code == 202
+
+
+def _deployment_path(env, endpoint="ep-fraud-dev", deployment="blue"):
+    workspace = next(item for item in env["workspaces"] if item["name"] == "ws-dev")["id"]
+    return "%s/onlineEndpoints/%s/deployments/%s" % (workspace, endpoint, deployment)
+
+
+def test_deployment_update_is_a_long_running_operation(http, env, emulator):
+    """PUT answers with Azure-AsyncOperation; the deployment is Updating until the operation settles."""
+    path = _deployment_path(env)
+    emulator.operations(seconds=1.5)
+    try:
+        started = http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": 2}}, api_version=ML_API)
+        assert started.status_code == 200 and started.json()["properties"]["provisioningState"] == "Updating"
+        status_url = started.headers["Azure-AsyncOperation"]
+        assert "/providers/Microsoft.MachineLearningServices/locations/westeurope/mfeOperationsStatus/" in status_url
+        assert started.headers["x-ms-async-operation-timeout"] == "PT1H" and started.headers["Retry-After"] == "1"
+        status_path = status_url.split(emulator.base_url, 1)[1].split("?")[0]
+        assert http.call("GET", status_path, api_version=ML_API).json()["status"] == "InProgress"
+        assert http.call("GET", path, api_version=ML_API).json()["properties"]["provisioningState"] == "Updating"
+        time.sleep(1.6)
+        done = http.call("GET", status_path, api_version=ML_API).json()
+        assert done["status"] == "Succeeded" and done["endTime"]
+        settled = http.call("GET", path, api_version=ML_API).json()
+        assert settled["sku"]["capacity"] == 2 and settled["properties"]["provisioningState"] == "Succeeded"
+    finally:
+        emulator.operations(seconds=0)
+        http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": 1}}, api_version=ML_API)
+
+
+def test_update_beyond_the_cores_quota_fails_with_out_of_quota(http, env, emulator):
+    """ws-dev's region has 24 DSv2 cores: 10 Standard_DS2_v2 instances need ceil(1.2 x 10) x 2 = 24, 11 need 28."""
+    path = _deployment_path(env)
+    fits = http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": 10}}, api_version=ML_API)
+    assert http.call("GET", fits.headers["Azure-AsyncOperation"].split(emulator.base_url, 1)[1].split("?")[0],
+                     api_version=ML_API).json()["status"] == "Succeeded"
+    refused = http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": 11}}, api_version=ML_API)
+    status = http.call("GET", refused.headers["Azure-AsyncOperation"].split(emulator.base_url, 1)[1].split("?")[0],
+                       api_version=ML_API).json()
+    assert status["status"] == "Failed" and status["error"]["code"] == "OutOfQuota"
+    assert "Current usage/limit: 0/24. Additional needed: 4" in status["error"]["message"]
+    after = http.call("GET", path, api_version=ML_API).json()
+    assert after["sku"]["capacity"] == 10 and after["properties"]["provisioningState"] == "Failed"
+    http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": 1}}, api_version=ML_API)
+
+
+def test_mlclient_scales_a_deployment_and_waits(ml_client, emulator, credential_for):
+    """azure-ai-ml's own update path (get, set instance_count, begin_create_or_update) polls the operation to its end."""
+    writer = MLClient(credential_for("automation"), emulator.env["AZURE_SUBSCRIPTION_ID"], "rg-ml-prod", "ws-prod", cloud="ArmEmulator")
+    emulator.operations(seconds=1)
+    try:
+        deployment = writer.online_deployments.get("green", "ep-fraud")
+        deployment.instance_count = 2
+        result = writer.online_deployments.begin_create_or_update(deployment, skip_script_validation=True).result()
+        assert result.instance_count == 2 and result.provisioning_state == "Succeeded"
+        deployment.instance_count = 1
+        writer.online_deployments.begin_create_or_update(deployment, skip_script_validation=True).result()
+    finally:
+        emulator.operations(seconds=0)
+    assert [item["status"] for item in emulator.operations()["operations"] if item["resourceId"].endswith("/ep-fraud/deployments/green")][-2:] == \
+        ["Succeeded", "Succeeded"]
+
+
+def test_delete_deployment_keeps_its_autoscale_setting(http, env, emulator):
+    """DELETE answers 202 with a Location to poll; the setting that targets the deployment stays, as in Azure."""
+    path = _deployment_path(env, deployment="doomed")
+    http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": 1}}, api_version=ML_API)
+    setting = {"location": "westeurope", "properties": {"enabled": True, "targetResourceUri": path, "profiles": [
+        {"name": "default", "capacity": {"minimum": "1", "maximum": "2", "default": "1"}, "rules": []}]}}
+    setting_path = "/subscriptions/%s/resourceGroups/rg-ml-dev/providers/microsoft.insights/autoscalesettings/doomed" % env["AZURE_SUBSCRIPTION_ID"]
+    assert http.call("PUT", setting_path, setting).status_code == 201
+    emulator.operations(seconds=1)
+    try:
+        deleted = http.call("DELETE", path, api_version=ML_API)
+        assert deleted.status_code == 202 and deleted.headers["Retry-After"] == "1"
+        result_path = deleted.headers["Location"].split(emulator.base_url, 1)[1].split("?")[0]
+        assert "/mfeOperationResults/" in result_path and http.call("GET", result_path, api_version=ML_API).status_code == 202
+        time.sleep(1.1)
+        assert http.call("GET", result_path, api_version=ML_API).status_code == 204
+    finally:
+        emulator.operations(seconds=0)
+    assert http.call("GET", path, api_version=ML_API).status_code == 404
+    assert http.call("GET", setting_path).json()["properties"]["targetResourceUri"] == path
+    refused = http.call("PUT", setting_path, setting)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "TargetResourceNotFound"

@@ -5,7 +5,10 @@
 
 ``playbooks/seed_walkthrough.yml`` must converge in one run, change nothing on the second (PLAY RECAP
 ``changed=0`` and no autoscale-setting write in the emulator's request log), and leave no setting behind
-when run in full (its ``toggle`` and ``delete`` tags included).
+when run in full (its ``toggle``, ``manual`` and ``delete`` tags included).
+
+``playbooks/prune_orphans.yml`` must list the settings whose deployment is gone under ``--check`` without a
+write, and delete those and nothing else in a real run.
 
 The walkthrough runs on rg-ml-dev/ws-dev/ep-fraud-dev/blue. The integration targets that use that
 deployment (autoscale_auth) run after this module, one at a time, and this test removes what it creates.
@@ -42,6 +45,7 @@ WALKTHROUGH_TARGET = {
 SETTING_NAME = 'autoscale-ep-fraud-dev-blue'
 API_VERSION = '2022-10-01'
 AUTOSCALE_PATH = re.compile(r'/providers/microsoft\.insights/autoscalesettings', re.IGNORECASE)
+DEPLOYMENT_PATH = re.compile(r'/onlineEndpoints/[^/]+/deployments/[^/]+$', re.IGNORECASE)
 WRITE_METHODS = ('PUT', 'PATCH', 'DELETE')
 RECAP = re.compile(r'^localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.MULTILINE)
 
@@ -129,25 +133,107 @@ def test_seed_walkthrough_is_idempotent_and_cleans_up(emulator, integration_env,
     assert rest.settings_for_target() == [], 'the walkthrough deployment already has an autoscale setting'
 
     emulator.clear_requests()
-    _rc, first = runner.run('first', '--skip-tags', 'toggle,delete')
+    _rc, first = runner.run('first', '--skip-tags', 'toggle,manual,delete')
     assert first['changed'] > 0, 'the first run changed nothing'
     assert _autoscale_writes(emulator), 'the first run wrote no autoscale setting'
     settings = rest.settings_for_target()
     assert [item['name'] for item in settings] == [SETTING_NAME]
 
     emulator.clear_requests()
-    output, second = runner.run('second', '--skip-tags', 'toggle,delete')
+    output, second = runner.run('second', '--skip-tags', 'toggle,manual,delete')
     assert second['changed'] == 0, f'the second run changed something:\n{output}'
     assert _autoscale_writes(emulator) == [], 'the second run wrote to Azure'
 
     emulator.clear_requests()
     _rc, full = runner.run('full')
-    assert full['changed'] >= 3, 'the full run should disable, enable and delete'
+    assert full['changed'] >= 5, 'the full run should disable, enable, scale manually, hand back and delete'
     writes = _autoscale_writes(emulator)
-    assert [entry['method'] for entry in writes] == ['PUT', 'PUT', 'DELETE'], writes
+    # disable, enable; manual scale disables (then one deployment update), custom autoscale enables; delete
+    assert [entry['method'] for entry in writes] == ['PUT', 'PUT', 'PUT', 'PUT', 'DELETE'], writes
+    updates = [entry for entry in emulator.requests() if entry['method'] == 'PUT' and DEPLOYMENT_PATH.search(entry['path'])]
+    assert len(updates) <= 1, updates
     assert writes[-1]['path'].endswith(f'/{SETTING_NAME}')
     assert writes[-1]['status'] in (200, 204)
 
     status, _body = rest.call('GET', SETTING_NAME)
     assert status == 404
     assert rest.settings_for_target() == []
+
+
+PRUNE_PLAYBOOK = COLLECTION_ROOT / 'playbooks' / 'prune_orphans.yml'
+ML_API_VERSION = '2023-04-01-preview'
+
+
+def _arm(emulator, method: str, path: str, api_version: str, body=None) -> tuple[int, object]:
+    """One ARM call with a token of the writer principal."""
+    context = ssl.create_default_context(cafile=emulator.env['REQUESTS_CA_BUNDLE'])
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f'{emulator.base_url}{path}?api-version={api_version}', data=data, method=method, headers={
+        'Authorization': f'Bearer {emulator.token()}', 'Content-Type': 'application/json'})
+    try:
+        with urllib.request.urlopen(request, context=context, timeout=30) as response:
+            payload = response.read()
+            return response.status, json.loads(payload) if payload else None
+    except urllib.error.HTTPError as error:
+        payload = error.read()
+        return error.code, json.loads(payload) if payload else None
+
+
+def _run_prune(integration_env, tmp_path, label: str, *extra: str) -> str:
+    inventory = tmp_path / 'inventory.ini'
+    inventory.write_text(f'localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n', encoding='utf-8')
+    command = [venv_tool('ansible-playbook'), '-i', str(inventory), str(PRUNE_PLAYBOOK), *extra]
+    result = subprocess.run(command, env=integration_env, cwd=str(tmp_path), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT, check=False)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    (OUTPUT_DIR / f'playbook-prune_orphans-{label}.log').write_text(f'$ {" ".join(command)}\n{result.stdout}', encoding='utf-8')
+    assert result.returncode == 0, f'prune_orphans ({label}) failed:\n{result.stdout}'
+    return result.stdout
+
+
+def test_prune_orphans_deletes_only_orphaned_settings(emulator, integration_env, tmp_path):
+    """Two retired deployments in two resource groups leave settings behind; a live deployment's setting stays."""
+    sub = emulator.env['AZURE_SUBSCRIPTION_ID']
+    deployments = {
+        'rg-ml-prod': f'/subscriptions/{sub}/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/ws-prod'
+                      '/onlineEndpoints/ep-fraud/deployments/retired',
+        'rg-ml-dev': f'/subscriptions/{sub}/resourceGroups/rg-ml-dev/providers/Microsoft.MachineLearningServices/workspaces/ws-dev'
+                     '/onlineEndpoints/ep-fraud-dev/deployments/retired',
+    }
+    live = f'/subscriptions/{sub}/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/ws-prod' \
+           '/onlineEndpoints/ep-fraud/deployments/green'
+    settings = {}
+    for group, target in list(deployments.items()) + [('rg-ml-prod', live)]:
+        location = 'eastus' if group == 'rg-ml-prod' else 'westeurope'
+        if target != live:
+            assert _arm(emulator, 'PUT', target, ML_API_VERSION, {'location': location, 'sku': {'capacity': 1}})[0] in (200, 201)
+        name = 'prune-' + group + '-' + target.rsplit('/', 1)[1]
+        path = f'/subscriptions/{sub}/resourceGroups/{group}/providers/microsoft.insights/autoscalesettings/{name}'
+        body = {'location': location, 'properties': {'enabled': True, 'targetResourceUri': target, 'profiles': [
+            {'name': 'default', 'capacity': {'minimum': '1', 'maximum': '2', 'default': '1'}, 'rules': []}]}}
+        assert _arm(emulator, 'PUT', path, API_VERSION, body)[0] in (200, 201)
+        settings[target] = path
+    try:
+        for target in deployments.values():
+            assert _arm(emulator, 'DELETE', target, ML_API_VERSION)[0] in (200, 202, 204)
+
+        emulator.clear_requests()
+        listed = _run_prune(integration_env, tmp_path, 'check', '--check', '-e', 'resource_group=rg-ml-prod')
+        assert _autoscale_writes(emulator) == [], 'prune_orphans --check wrote to Azure'
+        assert 'rg-ml-prod/prune-rg-ml-prod-retired' in listed and 'prune-rg-ml-dev-retired' not in listed
+        assert 'prune-rg-ml-prod-green' not in listed.split('Name them', 1)[1]
+
+        emulator.clear_requests()
+        _run_prune(integration_env, tmp_path, 'rg-ml-prod', '-e', 'resource_group=rg-ml-prod')
+        writes = _autoscale_writes(emulator)
+        assert [(entry['method'], entry['path'].rsplit('/', 1)[1]) for entry in writes] == [('DELETE', 'prune-rg-ml-prod-retired')]
+        assert _arm(emulator, 'GET', settings[deployments['rg-ml-dev']], API_VERSION)[0] == 200, 'outside -e resource_group'
+        assert _arm(emulator, 'GET', settings[live], API_VERSION)[0] == 200, 'a live deployment lost its setting'
+
+        emulator.clear_requests()
+        _run_prune(integration_env, tmp_path, 'all')
+        assert [entry['path'].rsplit('/', 1)[1] for entry in _autoscale_writes(emulator)] == ['prune-rg-ml-dev-retired']
+        assert _arm(emulator, 'GET', settings[live], API_VERSION)[0] == 200
+    finally:
+        for path in settings.values():
+            _arm(emulator, 'DELETE', path, API_VERSION)

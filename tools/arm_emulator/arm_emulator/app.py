@@ -10,6 +10,7 @@ from flask import Flask, Response, g, request
 from arm_emulator import arm
 from arm_emulator.auth import EMULATOR_AUDIENCE
 from arm_emulator.faults import FaultSet, RequestLog
+from arm_emulator.operations import Operations
 from arm_emulator.responses import arm_error, entra_error, json_response
 
 _FAULT_CODES = {429: "TooManyRequests", 500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable",
@@ -25,12 +26,15 @@ LOOPBACK = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
 class Emulator:
     """Everything the routes share."""
 
-    def __init__(self, state, authority, page_size=20, latency_ms=0):
+    def __init__(self, state, authority, page_size=20, latency_ms=0, operation_seconds=0.0):
         self.state = state
         self.authority = authority
         self.page_size = page_size
         self.latency_ms = latency_ms
         self.faults = FaultSet()
+        self.operations = Operations(operation_seconds)
+        #: The Retry-After (seconds) of long-running operations: azure-ai-ml otherwise polls every 5 s.
+        self.retry_after = 1
         self.log = RequestLog()
         self.env = {}
 
@@ -313,6 +317,20 @@ def _admin_routes(app, emu):
         token = emu.authority.mint(principal, payload.get("audience") or EMULATOR_AUDIENCE, expires_in)
         return json_response({"token_type": "Bearer", "access_token": token, "expires_in": expires_in,
                               "expires_on": int(time.time()) + expires_in})
+
+    @app.route("/_emulator/operations", methods=["GET", "POST"])
+    def _operations():
+        if request.method == "POST":
+            payload = request.get_json(silent=True) or {}
+            try:
+                emu.operations.seconds = max(0.0, float(payload.get("seconds", emu.operations.seconds)))
+            except (TypeError, ValueError):
+                return json_response({"error": {"code": "BadRequest", "message": "Expected {\"seconds\": N}"}}, 400)
+        with emu.state.lock:
+            emu.operations.settle(emu.state)
+            items = [dict(emu.operations.status_document(key), kind=item["kind"], resourceId=item["resource_id"])
+                     for key, item in emu.operations.items.items()]
+        return json_response({"seconds": emu.operations.seconds, "operations": items})
 
     @app.route("/_emulator/state", methods=["GET"])
     def _state():

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask import g, request
 
-from arm_emulator import autoscale, metrics, resources
+from arm_emulator import autoscale, metrics, operations, resources
 from arm_emulator.auth import action_allowed
 from arm_emulator.autoscale import ValidationError, bad
 from arm_emulator.responses import arm_error, decode_skiptoken, encode_skiptoken, json_response
@@ -44,6 +44,10 @@ ROUTES = [
      ML_ACTION + "/onlineEndpoints/deployments"),
     (("subscriptions", V, "resourcegroups", V, "providers", MLS, "workspaces", V, "onlineendpoints", V, "deployments", V), "ml_item", None,
      ML_ACTION + "/onlineEndpoints/deployments"),
+    (("subscriptions", V, "providers", MLS, "locations", V, "mfeoperationsstatus", V), "ml_operation_status", None,
+     "Microsoft.MachineLearningServices/locations/mfeOperationsStatus"),
+    (("subscriptions", V, "providers", MLS, "locations", V, "mfeoperationresults", V), "ml_operation_result", None,
+     "Microsoft.MachineLearningServices/locations/mfeOperationResults"),
 ]
 _VERBS = {"GET": "read", "HEAD": "read", "PUT": "write", "PATCH": "write", "POST": "action", "DELETE": "delete"}
 
@@ -315,6 +319,7 @@ def _ml_levels(segments):
 
 
 def _ml_list(emu, _principal, segments):
+    emu.operations.settle(emu.state)
     lowered = [segment.lower() for segment in segments]
     if lowered[-1] == "workspaces":
         prefix = "/subscriptions/%s" % segments[1] if len(segments) == 5 else resources.rg_id(segments[1], segments[3])
@@ -334,6 +339,7 @@ def _parent_missing(name):
 
 
 def _ml_item(emu, principal, segments):
+    emu.operations.settle(emu.state)
     collection, item_id, parents = _ml_levels(segments)
     for parent_collection, parent_id, name in parents:
         if emu.state.get(parent_collection, parent_id) is None:
@@ -345,6 +351,8 @@ def _ml_item(emu, principal, segments):
             return error(404, "ResourceNotFound", "The Resource '%s' under resource group '%s' was not found. %s" % (
                 type_path, segments[3], NOT_FOUND_HELP))
         return json_response(existing)
+    if request.method == "DELETE" and collection == "deployments":
+        return _delete_deployment(emu, segments, existing)
     if request.method != "PUT" or collection == "workspaces":
         return error(405, "MethodNotAllowed", "The requested method '%s' is not supported by the emulator for this resource." % request.method)
     payload = request.get_json(silent=True)
@@ -354,9 +362,67 @@ def _ml_item(emu, principal, segments):
         body = _ml_body(emu, collection, segments, payload, existing, principal)
     except ValidationError as exc:
         return error(exc.status, exc.code, exc.message)
+    if collection == "deployments":
+        return _start_deployment_update(emu, segments, body, existing)
     emu.state.put(collection, body)
     emu.state.save()
     return json_response(body, 201 if existing is None else 200)
+
+
+def _operation_headers(emu, segments, location, kind, operation_id):
+    """Azure-AsyncOperation (updates) or Location (deletes) of an Azure ML operation, with its timeout and Retry-After."""
+    path = "/subscriptions/%s/providers/Microsoft.MachineLearningServices/locations/%s/%s/%s?api-version=%s" % (
+        segments[1], location.replace(" ", "").lower(), kind, operation_id, request.args.get("api-version"))
+    header = "Azure-AsyncOperation" if kind == "mfeOperationsStatus" else "Location"
+    return {header: emu.base_url + path, "x-ms-async-operation-timeout": operations.ASYNC_TIMEOUT,
+            "Retry-After": str(emu.retry_after)}
+
+
+def _start_deployment_update(emu, segments, body, existing):
+    """PUT of a deployment: stored at once in a running state; the operation settles it (or fails it) later."""
+    capacity = body["sku"]["capacity"]
+    grows = existing is None or capacity > existing.get("sku", {}).get("capacity", 1)
+    failure = operations.quota_problem(emu.state, body, capacity) if grows else None
+    body["properties"]["provisioningState"] = "Creating" if existing is None else "Updating"
+    emu.state.put("deployments", body)
+    operation_id = emu.operations.start(emu.state, "update", body["id"], existing, failure)
+    emu.state.save()
+    headers = _operation_headers(emu, segments, body["location"], "mfeOperationsStatus", operation_id)
+    return json_response(emu.state.get("deployments", body["id"]) or body, 201 if existing is None else 200, headers)
+
+
+def _delete_deployment(emu, segments, existing):
+    """DELETE of a deployment: 202 and a Location to poll; its autoscale setting stays, as in Azure."""
+    if existing is None:
+        return json_response(None, 204)
+    existing["properties"]["provisioningState"] = "Deleting"
+    endpoint = emu.state.get("endpoints", resources.endpoint_id(segments[1], segments[3], segments[7], segments[9]))
+    traffic = endpoint["properties"].get("traffic") or {}
+    for name in [name for name in traffic if name.lower() == segments[11].lower()]:
+        del traffic[name]
+    operation_id = emu.operations.start(emu.state, "delete", existing["id"], existing)
+    emu.state.save()
+    return json_response(None, 202, _operation_headers(emu, segments, existing["location"], "mfeOperationResults", operation_id))
+
+
+def _ml_operation_status(emu, _principal, segments):
+    emu.operations.settle(emu.state)
+    document = emu.operations.status_document(segments[7])
+    if document is None:
+        return error(404, "NotFound", "The operation '%s' was not found." % segments[7])
+    return json_response(document)
+
+
+def _ml_operation_result(emu, _principal, segments):
+    emu.operations.settle(emu.state)
+    document = emu.operations.status_document(segments[7])
+    if document is None:
+        return error(404, "NotFound", "The operation '%s' was not found." % segments[7])
+    if document["status"] == "InProgress":
+        return json_response(None, 202, {"Location": request.url, "Retry-After": str(emu.retry_after)})
+    if document["status"] != "Succeeded":
+        return error(400, document["error"]["code"], document["error"]["message"])
+    return json_response(None, 204)
 
 
 def _ml_body(emu, collection, segments, payload, existing, principal):
@@ -501,5 +567,6 @@ def _time_window():
 HANDLERS = {
     "subscriptions": _subscriptions, "subscription": _subscription, "resource_groups": _resource_groups,
     "resource_group": _resource_group, "autoscale_list": _autoscale_list, "autoscale_item": _autoscale_item,
-    "ml_list": _ml_list, "ml_item": _ml_item,
+    "ml_list": _ml_list, "ml_item": _ml_item, "ml_operation_status": _ml_operation_status,
+    "ml_operation_result": _ml_operation_result,
 }

@@ -17,6 +17,8 @@ def _parser():
     serve.add_argument("--seed", help="seed file (JSON or YAML); ignored when state.json already exists")
     serve.add_argument("--latency-ms", type=int, default=0, help="latency added to every ARM request")
     serve.add_argument("--page-size", type=int, default=20, help="items per page in list responses")
+    serve.add_argument("--operation-seconds", type=float, default=0.0,
+                       help="how long an Azure ML deployment update or delete runs before it settles")
     seed = commands.add_parser("make-seed", help="print a fleet seed (JSON) with the default principals")
     seed.add_argument("--workspaces", type=int, required=True)
     seed.add_argument("--endpoints-per-workspace", type=int, required=True)
@@ -33,4 +35,5 @@ def main(argv=None):
         sys.stdout.write(json.dumps(seed, indent=2) + "\n")
         return 0
     from arm_emulator.server import serve  # pylint: disable=import-outside-toplevel
-    return serve(args.state_dir, port=args.port, seed_path=args.seed, latency_ms=args.latency_ms, page_size=args.page_size)
+    return serve(args.state_dir, port=args.port, seed_path=args.seed, latency_ms=args.latency_ms, page_size=args.page_size,
+                 operation_seconds=args.operation_seconds)

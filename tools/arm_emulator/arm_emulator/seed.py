@@ -44,6 +44,9 @@ def default_seed():
         "subscriptions": [{
             "subscription_id": DEFAULT_SUBSCRIPTION,
             "display_name": "ML Platform (emulated)",
+            # Cores quota of managed online deployments per region and VM family (what an update may draw on).
+            "quotas": {"eastus": {"standardDSv2Family": 100, "standardFSv2Family": 100},
+                       "westeurope": {"standardDSv2Family": 24}},
             "resource_groups": [
                 {"name": "rg-ml-prod", "location": "eastus", "workspaces": [
                     {"name": "ws-prod", "endpoints": [

@@ -57,7 +57,7 @@ def write_env(state_dir, env):
     _write_atomic(os.path.join(state_dir, "env.sh"), "\n".join(lines) + "\n")
 
 
-def serve(state_dir, port=0, seed_path=None, latency_ms=0, page_size=20):
+def serve(state_dir, port=0, seed_path=None, latency_ms=0, page_size=20, operation_seconds=0.0):
     """Run until SIGTERM/SIGINT; return an exit code."""
     state_dir = os.path.abspath(state_dir)
     os.makedirs(state_dir, exist_ok=True)
@@ -68,7 +68,7 @@ def serve(state_dir, port=0, seed_path=None, latency_ms=0, page_size=20):
     seed = load_seed(seed_path) if seed_path else default_seed()
     state = State.open(state_dir, seed)
     authority = TokenAuthority(material["jwt_key"], material["kid"], "https://127.0.0.1:0")
-    emu = Emulator(state, authority, page_size=page_size, latency_ms=latency_ms)
+    emu = Emulator(state, authority, page_size=page_size, latency_ms=latency_ms, operation_seconds=operation_seconds)
     app = create_app(emu)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

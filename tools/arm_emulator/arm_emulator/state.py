@@ -137,6 +137,8 @@ def build_from_seed(seed):
         sub_id = sub["subscription_id"]
         data["subscriptions"][sub_id.lower()] = {"subscription_id": sub_id, "display_name": sub.get("display_name", sub_id),
                                                  "tenant_id": tenant}
+        data.setdefault("quotas", {})[sub_id.lower()] = {region.replace(" ", "").lower(): dict(families)
+                                                         for region, families in (sub.get("quotas") or {}).items()}
         for group in sub.get("resource_groups", []):
             rg, rg_loc = group["name"], group.get("location", "eastus")
             _store(data, "resource_groups", resources.resource_group_body(sub_id, rg, rg_loc, group.get("tags")))

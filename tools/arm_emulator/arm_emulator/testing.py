@@ -132,6 +132,12 @@ class EmulatorProcess:
             payload["audience"] = audience
         return self.admin("POST", "tokens", payload)["access_token"]
 
+    def operations(self, seconds=None):
+        """The Azure ML operations so far; ``seconds`` first sets how long later ones run."""
+        if seconds is not None:
+            return self.admin("POST", "operations", {"seconds": seconds})
+        return self.admin("GET", "operations")
+
     def state(self):
         """The emulator's state document."""
         return self.admin("GET", "state")
