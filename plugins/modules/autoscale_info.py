@@ -277,6 +277,7 @@ def build_spec():
         "include_deployments": {"type": "bool", "default": True},
     }
 
+
 DEPLOYMENT_KEYS = ("id", "resource_group", "workspace", "endpoint", "deployment", "instance_count", "instance_type",
                    "provisioning_state", "traffic")
 

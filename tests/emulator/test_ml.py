@@ -6,6 +6,8 @@ import pytest
 from azure.ai.ml import MLClient
 from azure.core.exceptions import ResourceNotFoundError
 
+from arm_emulator import operations
+
 ML_API = "2023-04-01-preview"
 
 
@@ -98,19 +100,26 @@ def test_deployment_update_is_a_long_running_operation(http, env, emulator):
         http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": 1}}, api_version=ML_API)
 
 
+def _status(http, emulator, response):
+    return http.call("GET", response.headers["Azure-AsyncOperation"].split(emulator.base_url, 1)[1].split("?")[0],
+                     api_version=ML_API).json()
+
+
 def test_update_beyond_the_cores_quota_fails_with_out_of_quota(http, env, emulator):
-    """ws-dev's region has 24 DSv2 cores: 10 Standard_DS2_v2 instances need ceil(1.2 x 10) x 2 = 24, 11 need 28."""
+    """The seed gives westeurope 48 DSv2 cores; n Standard_DS2_v2 instances need ceil(1.2 x n) x 2 of them."""
     path = _deployment_path(env)
-    fits = http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": 10}}, api_version=ML_API)
-    assert http.call("GET", fits.headers["Azure-AsyncOperation"].split(emulator.base_url, 1)[1].split("?")[0],
-                     api_version=ML_API).json()["status"] == "Succeeded"
-    refused = http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": 11}}, api_version=ML_API)
-    status = http.call("GET", refused.headers["Azure-AsyncOperation"].split(emulator.base_url, 1)[1].split("?")[0],
-                       api_version=ML_API).json()
+    used = 0
+    for body in emulator.state()["deployments"].values():
+        if body["location"] == "westeurope" and body["id"].lower() != path.lower():
+            used += operations.quota_cores(body["properties"]["instanceType"], body["sku"]["capacity"])[1]
+    largest = max(count for count in range(1, 60) if used + operations.quota_cores("Standard_DS2_v2", count)[1] <= 48)
+    fits = http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": largest}}, api_version=ML_API)
+    assert _status(http, emulator, fits)["status"] == "Succeeded"
+    status = _status(http, emulator, http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": largest + 1}}, api_version=ML_API))
     assert status["status"] == "Failed" and status["error"]["code"] == "OutOfQuota"
-    assert "Current usage/limit: 0/24. Additional needed: 4" in status["error"]["message"]
+    assert "Current usage/limit: %d/48. Additional needed: " % used in status["error"]["message"]
     after = http.call("GET", path, api_version=ML_API).json()
-    assert after["sku"]["capacity"] == 10 and after["properties"]["provisioningState"] == "Failed"
+    assert after["sku"]["capacity"] == largest and after["properties"]["provisioningState"] == "Failed"
     http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": 1}}, api_version=ML_API)
 
 

@@ -61,9 +61,9 @@ def quota_problem(state, deployment, capacity):
             used += cores if other_family == family else 0
     if used + needed <= limits[family]:
         return None
-    return ("Not enough quota available for %s in SubscriptionId %s. Current usage/limit: %d/%d. Additional needed: %d "
-            "Please see troubleshooting guide, available here: %s" % (instance_type, subscription, used, limits[family],
-                                                                       used + needed - limits[family], TROUBLESHOOTING))
+    template = ("Not enough quota available for %s in SubscriptionId %s. Current usage/limit: %d/%d. Additional needed: %d "
+                "Please see troubleshooting guide, available here: %s")
+    return template % (instance_type, subscription, used, limits[family], used + needed - limits[family], TROUBLESHOOTING)
 
 
 class Operations:

@@ -46,7 +46,7 @@ def default_seed():
             "display_name": "ML Platform (emulated)",
             # Cores quota of managed online deployments per region and VM family (what an update may draw on).
             "quotas": {"eastus": {"standardDSv2Family": 100, "standardFSv2Family": 100},
-                       "westeurope": {"standardDSv2Family": 24}},
+                       "westeurope": {"standardDSv2Family": 48}},
             "resource_groups": [
                 {"name": "rg-ml-prod", "location": "eastus", "workspaces": [
                     {"name": "ws-prod", "endpoints": [
