@@ -560,6 +560,15 @@ options:
             default: {}
 """
 
+    TAGS = r"""
+options:
+  tags:
+    description:
+      - Tags of the setting (at most 50, Azure Resource Manager's limit; keys up to 128 and values up
+        to 256 characters). If not set, the tags are left alone.
+    type: dict
+"""
+
     POLICY = r"""
 options:
   policy:

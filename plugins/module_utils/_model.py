@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, iso_duration, parse_duration
 from ansible_collections.mlops.autoscale.plugins.module_utils._timezones import canonical_time_zone
 from ansible_collections.mlops.autoscale.plugins.module_utils._vocabulary import (
-    DIMENSION, DIMENSION_OPERATORS, DIRECTIONS, FIXED_DATE, MAX_CAPACITY, MAX_PROFILES, MAX_RULES, MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS,
-    MIN_ML_CAPACITY, OPERATORS, POLICY, RECURRENCE, RULE, SCALE_MODES, SCALE_TYPES, STATISTICS, TIME_AGGREGATIONS, WEEKDAYS)
+    CAPACITY, DIMENSION, DIMENSION_OPERATORS, DIRECTIONS, FIXED_DATE, MAX_CAPACITY, MAX_PROFILES, MAX_RULES, MAX_TAG_KEY, MAX_TAG_VALUE,
+    MAX_TAGS, MIN_ML_CAPACITY, NOTIFICATIONS, OPERATORS, POLICY, PROFILE, RECURRENCE, RULE, SCALE_MODES, SCALE_TYPES, STATISTICS,
+    TIME_AGGREGATIONS, WEBHOOK, WEEKDAYS)
 
 ML_DEPLOYMENT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments"
 ML_ENDPOINT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
@@ -294,6 +295,15 @@ def _wire_path(name):
     return block, key
 
 
+def _leaf(field):
+    """The last key of a field's ARM path in the vocabulary (``capacity.minimum`` -> ``minimum``)."""
+    return field["wire"].rsplit(".", 1)[-1]
+
+
+#: The keys of a recurrence's schedule that its start time is written to (RECURRENCE["start"]["wire"] names both).
+SCHEDULE_BLOCK, START_HOURS, START_MINUTES = "schedule", "hours", "minutes"
+
+
 def _duration_from_wire(value, where):
     return format_duration(parse_duration(value, where))
 
@@ -551,22 +561,23 @@ def _policy_value(policy, key):
 
 
 def _profile_from_wire(raw, target, field):
-    capacity = _get(raw, "capacity") or {}
-    limits = {key: _integer(_get(capacity, key), "{0}.capacity.{1}".format(field, key)) for key in ("minimum", "maximum", "default")}
+    capacity = _get(raw, PROFILE["capacity"]["wire"]) or {}
+    limits = {key: _integer(_get(capacity, _leaf(CAPACITY[key])), "{0}.capacity.{1}".format(field, key)) for key in CAPACITY}
     profile = {"name": _get(raw, "name"), "capacity": limits}
-    fixed, recurrence = _get(raw, "fixedDate"), _get(raw, "recurrence")
+    fixed, recurrence = _get(raw, PROFILE["fixed_date"]["wire"]), _get(raw, PROFILE["recurrence"]["wire"])
     if fixed:
-        profile["fixed_date"] = {"time_zone": _time_zone_as_read(_get(fixed, "timeZone") or "UTC"),
-                                 "start": _datetime(_get(fixed, "start"), field + ".fixedDate.start"),
-                                 "end": _datetime(_get(fixed, "end"), field + ".fixedDate.end")}
+        profile["fixed_date"] = {
+            "time_zone": _time_zone_as_read(_get(fixed, _leaf(FIXED_DATE["time_zone"])) or FIXED_DATE["time_zone"]["default"]),
+            "start": _datetime(_get(fixed, _leaf(FIXED_DATE["start"])), field + "." + FIXED_DATE["start"]["wire"]),
+            "end": _datetime(_get(fixed, _leaf(FIXED_DATE["end"])), field + "." + FIXED_DATE["end"]["wire"])}
     elif recurrence:
-        schedule = _get(recurrence, "schedule") or {}
-        hours, minutes = _get(schedule, "hours") or [0], _get(schedule, "minutes") or [0]
-        profile["recurrence"] = {"days": _days(_get(schedule, "days"), field + ".recurrence.schedule.days"),
-                                 "time_zone": _time_zone_as_read(_get(schedule, "timeZone")),
+        schedule = _get(recurrence, SCHEDULE_BLOCK) or {}
+        hours, minutes = _get(schedule, START_HOURS) or [0], _get(schedule, START_MINUTES) or [0]
+        profile["recurrence"] = {"days": _days(_get(schedule, _leaf(RECURRENCE["days"])), field + "." + RECURRENCE["days"]["wire"]),
+                                 "time_zone": _time_zone_as_read(_get(schedule, _leaf(RECURRENCE["time_zone"]))),
                                  "start": "{0:02d}:{1:02d}".format(int(hours[0]), int(minutes[0]))}
     profile["rules"] = [_rule_from_wire(rule, target, "{0}.rules[{1}]".format(field, index))
-                        for index, rule in enumerate(_get(raw, "rules") or [])]
+                        for index, rule in enumerate(_get(raw, PROFILE["rules"]["wire"]) or [])]
     return profile
 
 
@@ -667,6 +678,11 @@ def _is_empty_notification(block):
                 or block["custom_emails"] or block["webhooks"])
 
 
+#: The notification fields written in its ``email`` block (the block named by their wire paths, ``email.customEmails``).
+EMAIL_FIELDS = ("send_to_subscription_administrator", "send_to_subscription_co_administrators", "custom_emails")
+EMAIL_BLOCK = NOTIFICATIONS["custom_emails"]["wire"].split(".")[0]
+
+
 def _notification(admin, co_admins, emails, webhooks):
     block = {"send_to_subscription_administrator": bool(admin), "send_to_subscription_co_administrators": bool(co_admins),
              "custom_emails": sorted(set(emails), key=lambda email: (email.lower(), email)), "webhooks": webhooks}
@@ -697,11 +713,12 @@ def _notifications_from_wire(raw_notifications):
     if not raw_notifications:
         return None
     first = raw_notifications[0]
-    email = _get(first, "email") or {}
-    webhooks = [{"service_uri": _get(item, "serviceUri"), "properties": dict(_get(item, "properties") or {})}
-                for item in _get(first, "webhooks") or []]
-    return _notification(_get(email, "sendToSubscriptionAdministrator"), _get(email, "sendToSubscriptionCoAdministrators"),
-                         _get(email, "customEmails") or [], webhooks)
+    email = _get(first, EMAIL_BLOCK) or {}
+    webhooks = [{key: _get(item, WEBHOOK[key]["wire"]) for key in WEBHOOK} for item in _get(first, NOTIFICATIONS["webhooks"]["wire"]) or []]
+    for webhook in webhooks:
+        webhook["properties"] = dict(webhook["properties"] or {})
+    return _notification(*[_get(email, _leaf(NOTIFICATIONS[key])) for key in EMAIL_FIELDS[:2]],
+                         _get(email, _leaf(NOTIFICATIONS["custom_emails"])) or [], webhooks)
 
 
 def notification_key(block):
@@ -1041,18 +1058,20 @@ def _rule_to_wire(rule, raw_rules):
 
 def _schedule_to_wire(profile, raw, known):
     """(ARM key, value) of a profile's recurrence or fixed date; the one read when it means the same."""
+    recurrence_key, fixed_key = PROFILE["recurrence"]["wire"], PROFILE["fixed_date"]["wire"]
     if profile.get("recurrence"):
         recurrence = profile["recurrence"]
         if known and schedule_key(dict(known.get("recurrence") or {})) == schedule_key({k: v for k, v in recurrence.items() if k != "end"}):
-            return "recurrence", copy.deepcopy(_get(raw, "recurrence"))
+            return recurrence_key, copy.deepcopy(_get(raw, recurrence_key))
         hour, minute = recurrence["start"].split(":")
-        return "recurrence", {"frequency": "Week", "schedule": {"timeZone": recurrence["time_zone"], "days": list(recurrence["days"]),
-                                                                "hours": [int(hour)], "minutes": [int(minute)]}}
+        schedule = {_leaf(RECURRENCE["time_zone"]): recurrence["time_zone"], _leaf(RECURRENCE["days"]): list(recurrence["days"]),
+                    START_HOURS: [int(hour)], START_MINUTES: [int(minute)]}
+        return recurrence_key, {"frequency": "Week", SCHEDULE_BLOCK: schedule}
     if profile.get("fixed_date"):
         fixed = profile["fixed_date"]
         if known and schedule_key(known.get("fixed_date")) == schedule_key(fixed):
-            return "fixedDate", copy.deepcopy(_get(raw, "fixedDate"))
-        return "fixedDate", {"timeZone": fixed["time_zone"], "start": fixed["start"], "end": fixed["end"]}
+            return fixed_key, copy.deepcopy(_get(raw, fixed_key))
+        return fixed_key, {_leaf(FIXED_DATE[key]): fixed[key] for key in FIXED_DATE}
     return None, None
 
 
@@ -1062,14 +1081,14 @@ def _profile_to_wire(profile, raw):
         return copy.deepcopy(raw)
     wire = copy.deepcopy(raw) if raw else {}
     key, schedule = _schedule_to_wire(profile, raw, known)
-    for other in ("recurrence", "fixedDate"):
+    for other in (PROFILE["recurrence"]["wire"], PROFILE["fixed_date"]["wire"]):
         if other != key:
             _drop(wire, other)
     _set(wire, "name", profile["name"])
     if not known or known["capacity"] != profile["capacity"]:
-        _set(wire, "capacity", {name: str(profile["capacity"][name]) for name in ("minimum", "maximum", "default")})
-    raw_rules = (_get(raw, "rules") or []) if raw else []
-    _set(wire, "rules", [_rule_to_wire(rule, raw_rules) for rule in profile["rules"]])
+        _set(wire, PROFILE["capacity"]["wire"], {_leaf(CAPACITY[name]): str(profile["capacity"][name]) for name in CAPACITY})
+    raw_rules = (_get(raw, PROFILE["rules"]["wire"]) or []) if raw else []
+    _set(wire, PROFILE["rules"]["wire"], [_rule_to_wire(rule, raw_rules) for rule in profile["rules"]])
     if key:
         _set(wire, key, schedule)
     return wire
@@ -1106,16 +1125,16 @@ def _notifications_to_wire(block, raw_notifications):
     if block is None:
         return []
     first = copy.deepcopy(raw_notifications[0]) if raw_notifications else {}
-    known = [_get(item, "serviceUri") for item in _get(first, "webhooks") or []]
+    uri_key, properties_key = WEBHOOK["service_uri"]["wire"], WEBHOOK["properties"]["wire"]
+    known = [_get(item, uri_key) for item in _get(first, NOTIFICATIONS["webhooks"]["wire"]) or []]
     _set(first, "operation", _get(first, "operation") or "Scale")
-    email = _get(first, "email") or {}
-    for key, value in (("sendToSubscriptionAdministrator", block["send_to_subscription_administrator"]),
-                       ("sendToSubscriptionCoAdministrators", block["send_to_subscription_co_administrators"]),
-                       ("customEmails", list(block["custom_emails"]))):
-        _set(email, key, value)
-    _set(first, "email", email)
-    _set(first, "webhooks", [{"serviceUri": _real_uri(webhook["service_uri"], known, "notifications.webhooks[{0}]".format(index)),
-                              "properties": dict(webhook["properties"])} for index, webhook in enumerate(block["webhooks"])])
+    email = _get(first, EMAIL_BLOCK) or {}
+    for key in EMAIL_FIELDS:
+        _set(email, _leaf(NOTIFICATIONS[key]), list(block[key]) if key == "custom_emails" else block[key])
+    _set(first, EMAIL_BLOCK, email)
+    _set(first, NOTIFICATIONS["webhooks"]["wire"], [
+        {uri_key: _real_uri(webhook["service_uri"], known, "notifications.webhooks[{0}]".format(index)),
+         properties_key: dict(webhook["properties"])} for index, webhook in enumerate(block["webhooks"])])
     return [first] + list(raw_notifications[1:])
 
 

@@ -486,6 +486,27 @@ TARGET = {
     },
 }
 
+TAGS_OPTION = {
+    "type": "dict",
+    "description": [
+        "Tags of the setting (at most {0}, Azure Resource Manager's limit; keys up to {1} and values up to {2} "
+        "characters). If not set, the tags are left alone.".format(MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE),
+    ],
+}
+
+#: The ``changes`` return value of the write modules (written into their RETURN by make regenerate).
+CHANGES_RETURN = {
+    "description": [
+        "What the task changed (in check mode, would change), by path, as the keys of the diff; empty when nothing "
+        "differs.",
+        "A rule's path names it, for example C(profiles.default.rules[CpuUtilizationPercentage > 70 "
+        "Increase].threshold); an end profile's is named after the profile it ends (C(profiles.default after "
+        "weekend)).",
+    ],
+    "returned": "always", "type": "list", "elements": "str",
+    "sample": ["profiles.default.capacity.maximum", "profiles.weekend"],
+}
+
 # ---------------------------------------------------------------- manual scale (manual_scale)
 
 #: The options that name the deployment without the autoscale write flow's options (manual_scale).

@@ -23,7 +23,9 @@ GENERATOR = ROOT / "hacking" / "regenerate.py"
 # What the generator reads and writes, relative to the repository root.
 INPUTS = ("plugins/module_utils/_vocabulary.py", "docs/simulation.md", "hacking/regenerate.py")
 OUTPUTS = ("plugins/doc_fragments/_policy.py", "plugins/doc_fragments/_target.py", "plugins/doc_fragments/_simulate.py",
-           "roles/endpoint_autoscale/meta/argument_specs.yml", "roles/endpoint_autoscale/defaults/main.yml", "docs/simulation.md")
+           "roles/endpoint_autoscale/meta/argument_specs.yml", "roles/endpoint_autoscale/defaults/main.yml", "docs/simulation.md",
+           "plugins/doc_fragments/_manual_scale.py", "plugins/modules/autoscale_state.py", "plugins/modules/autoscale_profile.py",
+           "plugins/modules/autoscale_rule.py")
 
 
 def _regenerate(root, *args):
@@ -53,7 +55,10 @@ def copy(tmp_path):
     text = vocabulary.read_text(encoding="utf-8")
     changed = text.replace("DEFAULT_COOLDOWN = 15 * 60", "DEFAULT_COOLDOWN = 20 * 60")
     changed = changed.replace('"metric_lag": {\n        "type": "str", "default": "3m"', '"metric_lag": {\n        "type": "str", "default": "4m"')
-    assert changed.count("20 * 60") == 1 and '"default": "4m"' in changed
+    changed = changed.replace('"sample": ["profiles.default.capacity.maximum", "profiles.weekend"]', '"sample": ["tags"]')
+    changed = changed.replace('"type": "int", "default": 1800, "range": (1, 86400)', '"type": "int", "default": 900, "range": (1, 86400)')
+    assert changed.count("20 * 60") == 1 and '"default": "4m"' in changed and '"sample": ["tags"]' in changed
+    assert '"default": 900' in changed
     vocabulary.write_text(changed, encoding="utf-8")
     return tmp_path
 
@@ -72,6 +77,11 @@ def test_a_changed_default_reaches_every_generated_place(copy):
     assert specs["endpoint_autoscale_rule_defaults"]["default"] == {"cooldown": "20m"}
     assert yaml.safe_load((copy / OUTPUTS[4]).read_text(encoding="utf-8"))["endpoint_autoscale_rule_defaults"] == {"cooldown": "20m"}
     assert "| `metric_lag` | `4m` |" in (copy / "docs" / "simulation.md").read_text(encoding="utf-8")
+    assert _fragment(copy, "_manual_scale.py", "DOCUMENTATION")["wait_timeout"]["default"] == 900
+    for module in ("autoscale_state", "autoscale_profile", "autoscale_rule"):
+        text = (copy / "plugins" / "modules" / (module + ".py")).read_text(encoding="utf-8")
+        returned = yaml.safe_load(re.search(r'RETURN = r"""\n(.*?)"""', text, re.DOTALL).group(1))
+        assert returned["changes"]["sample"] == ["tags"] and "autoscale_setting" in returned, module
 
 
 def test_a_changed_default_reaches_the_code(monkeypatch):
@@ -100,3 +110,40 @@ def test_engine_defaults_are_the_documented_ones():
             assert table[name] == "`[{0}]`".format(", ".join(value)), name
         else:
             assert table[name] == "`{0}`".format(str(value).lower() if isinstance(value, bool) else value), name
+
+
+def _renamed_wire(monkeypatch, fields, name, wire):
+    monkeypatch.setitem(fields[name], "wire", wire)
+
+
+def test_the_arm_names_come_from_the_vocabulary(monkeypatch):
+    """Renaming a field's wire name in the vocabulary renames it in the PUT body, and reading follows."""
+    _renamed_wire(monkeypatch, _vocabulary.CAPACITY, "maximum", "capacity.maximumCount")
+    _renamed_wire(monkeypatch, _vocabulary.FIXED_DATE, "time_zone", "fixedDate.zone")
+    _renamed_wire(monkeypatch, _vocabulary.RECURRENCE, "days", "recurrence.schedule.weekDays")
+    _renamed_wire(monkeypatch, _vocabulary.NOTIFICATIONS, "custom_emails", "email.emails")
+    _renamed_wire(monkeypatch, _vocabulary.WEBHOOK, "service_uri", "uri")
+    _renamed_wire(monkeypatch, _vocabulary.RULE, "threshold", "metricTrigger.limit")
+    profiles = [_model.build_profile({"name": "default", "capacity": {"minimum": 1, "maximum": 4, "default": 1}, "rules": [CPU_OUT]},
+                                     TARGET, "profiles[0]"),
+                _model.build_profile({"name": "weekend", "capacity": {"minimum": 1, "maximum": 2, "default": 1},
+                                      "recurrence": {"days": ["Saturday"], "time_zone": "UTC"}}, TARGET, "profiles[1]"),
+                _model.build_profile({"name": "launch", "capacity": {"minimum": 2, "maximum": 2, "default": 2},
+                                      "fixed_date": {"start": "2026-12-24T00:00:00", "end": "2026-12-26T00:00:00"}}, TARGET, "profiles[2]")]
+    notifications = _model.build_notifications({"custom_emails": ["ops@example.com"], "webhooks": [{"service_uri": "https://h.example.com/x"}]},
+                                               "notifications")
+    setting = _model.apply_setting(_model.new_setting("s", "eastus", TARGET.deployment_id), profiles=profiles, notifications=notifications)
+    body = _model.to_wire(setting, None)
+    default, weekend, launch = body["properties"]["profiles"]
+    assert default["capacity"]["maximumCount"] == "4" and "maximum" not in default["capacity"]
+    assert default["rules"][0]["metricTrigger"]["limit"] == 70.0
+    assert weekend["recurrence"]["schedule"]["weekDays"] == ["Saturday"]
+    assert launch["fixedDate"]["zone"] == "UTC"
+    notification = body["properties"]["notifications"][0]
+    assert notification["email"]["emails"] == ["ops@example.com"] and notification["webhooks"][0]["uri"] == "https://h.example.com/x"
+    body["id"] = "/subscriptions/0000-1111/resourceGroups/rg-ml/providers/microsoft.insights/autoscalesettings/s"
+    body["name"] = "s"
+    read = _model.normalise_setting(body)
+    assert [profile["capacity"]["maximum"] for profile in read["profiles"]] == [4, 2, 2]
+    assert read["profiles"][0]["rules"][0]["threshold"] == 70.0
+    assert read["notifications"]["custom_emails"] == ["ops@example.com"]

@@ -151,3 +151,10 @@ def test_bad_policy_fails_before_any_write(emulator, target_args, args, message)
     assert kind is AnsibleFailJson
     assert message in result["msg"]
     assert emulator.writes() == []
+
+
+def test_new_setting_from_an_empty_policy_names_policy(emulator, target_args):
+    kind, result = run_module(autoscale_state, dict(target_args, policy={"capacity": None, "profiles": []}))
+    assert kind is AnsibleFailJson
+    assert result["msg"].startswith("policy: a new autoscale setting needs at least one profile (Azure requires 1 to 20)")
+    assert emulator.writes() == []
