@@ -208,3 +208,14 @@ def test_an_edited_export_would_change_the_setting():
     variables[P + "capacity"]["maximum"] += 1
     have, want = apply_as_role(PORTAL_RAW, variables)
     assert _diff.compare(have, want).has_differences()
+
+
+def test_orphaned_settings_are_skipped_and_named():
+    live, orphan = _setting_for(CLI_RAW, "rg-a", "ws-a", "ep-1", "blue"), _setting_for(CLI_RAW, "rg-a", "ws-a", "ep-1", "retired")
+    live["orphaned"], orphan["orphaned"] = False, True
+    result = _export.export_inventory([live, orphan])
+    assert result["hosts"] == ["ws-a.ep-1.blue"]
+    [skipped] = result["skipped"]
+    assert skipped["setting"] == orphan["id"]
+    assert skipped["reason"].startswith("orphaned: its target deployment") and orphan["target_id"] in skipped["reason"]
+    assert "retired" not in "".join(result["files"])
