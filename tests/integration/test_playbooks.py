@@ -237,3 +237,52 @@ def test_prune_orphans_deletes_only_orphaned_settings(emulator, integration_env,
     finally:
         for path in settings.values():
             _arm(emulator, 'DELETE', path, API_VERSION)
+
+
+FLEET_PLAYBOOK = COLLECTION_ROOT / 'playbooks' / 'configure_fleet.yml'
+EXAMPLE_INVENTORY = COLLECTION_ROOT / 'playbooks' / 'inventory'
+FROZEN_HOST = 'ws-prod.ep-fraud.green'
+
+
+def _run_fleet(integration_env, tmp_path, label: str, *extra: str) -> dict:
+    command = [venv_tool('ansible-playbook'), '-i', str(EXAMPLE_INVENTORY), str(FLEET_PLAYBOOK), '--limit', FROZEN_HOST,
+               '-e', f'ansible_python_interpreter={sys.executable}', *extra]
+    result = subprocess.run(command, env=integration_env, cwd=str(tmp_path), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT, check=False)
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    (OUTPUT_DIR / f'playbook-configure_fleet-{label}.log').write_text(f'$ {" ".join(command)}\n{result.stdout}', encoding='utf-8')
+    assert result.returncode == 0, f'configure_fleet ({label}) failed:\n{result.stdout}'
+    recap = re.search(rf'^{re.escape(FROZEN_HOST)}\s*:\s*ok=(\d+)\s+changed=(\d+)', result.stdout, re.MULTILINE)
+    return {'changed': int(recap.group(2)), 'output': result.stdout}
+
+
+def test_the_role_freezes_and_releases_a_deployment(emulator, integration_env, tmp_path):
+    """Manual mode from the command line with --limit: autoscale off and the count pinned; the default mode releases it."""
+    sub = emulator.env['AZURE_SUBSCRIPTION_ID']
+    setting = f'/subscriptions/{sub}/resourceGroups/rg-ml-prod/providers/microsoft.insights/autoscalesettings/autoscale-ep-fraud-green'
+    deployment = (f'/subscriptions/{sub}/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/ws-prod'
+                  '/onlineEndpoints/ep-fraud/deployments/green')
+    freeze = ('-e', 'endpoint_autoscale_mode=manual', '-e', 'endpoint_autoscale_instance_count=2')
+    try:
+        _run_fleet(integration_env, tmp_path, 'converge')
+        assert _arm(emulator, 'GET', setting, API_VERSION)[1]['properties']['enabled'] is True
+
+        emulator.clear_requests()
+        assert _run_fleet(integration_env, tmp_path, 'freeze', *freeze)['changed'] == 1
+        updates = [entry for entry in emulator.requests() if entry['method'] == 'PUT' and DEPLOYMENT_PATH.search(entry['path'])]
+        assert [entry['method'] for entry in _autoscale_writes(emulator)] == ['PUT'] and len(updates) == 1
+        assert _arm(emulator, 'GET', setting, API_VERSION)[1]['properties']['enabled'] is False
+        assert _arm(emulator, 'GET', deployment, ML_API_VERSION)[1]['sku']['capacity'] == 2
+
+        emulator.clear_requests()
+        assert _run_fleet(integration_env, tmp_path, 'freeze-again', *freeze)['changed'] == 0
+        assert [entry for entry in emulator.requests() if entry['method'] in WRITE_METHODS] == []
+
+        emulator.clear_requests()
+        assert _run_fleet(integration_env, tmp_path, 'release')['changed'] == 1
+        assert [entry['method'] for entry in _autoscale_writes(emulator)] == ['PUT']
+        assert not [entry for entry in emulator.requests() if entry['method'] == 'PUT' and DEPLOYMENT_PATH.search(entry['path'])]
+        assert _arm(emulator, 'GET', setting, API_VERSION)[1]['properties']['enabled'] is True
+    finally:
+        _arm(emulator, 'DELETE', setting, API_VERSION)
+        _arm(emulator, 'PUT', deployment, ML_API_VERSION, {'location': 'eastus', 'sku': {'capacity': 1}})
