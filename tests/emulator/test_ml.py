@@ -162,3 +162,11 @@ def test_delete_deployment_keeps_its_autoscale_setting(http, env, emulator):
     assert http.call("GET", setting_path).json()["properties"]["targetResourceUri"] == path
     refused = http.call("PUT", setting_path, setting)
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "TargetResourceNotFound"
+
+
+def test_a_deployment_names_its_last_operation(http, env):
+    """Azure ML shows the status URL of a deployment's last operation in properties.AzureAsyncOperationUri."""
+    path = _deployment_path(env)
+    started = http.call("PUT", path, {"location": "westeurope", "sku": {"capacity": 1}}, api_version=ML_API)
+    uri = http.call("GET", path, api_version=ML_API).json()["properties"]["properties"]["AzureAsyncOperationUri"]
+    assert uri == started.headers["Azure-AsyncOperation"] and "/mfeOperationsStatus/odidp:" in uri

@@ -386,8 +386,12 @@ def _start_deployment_update(emu, segments, body, existing):
     body["properties"]["provisioningState"] = "Creating" if existing is None else "Updating"
     emu.state.put("deployments", body)
     operation_id = emu.operations.start(emu.state, "update", body["id"], existing, failure)
-    emu.state.save()
     headers = _operation_headers(emu, segments, body["location"], "mfeOperationsStatus", operation_id)
+    stored = emu.state.get("deployments", body["id"])
+    if stored is not None:
+        # As Azure ML shows it on a deployment: the status URL of its last operation.
+        stored["properties"].setdefault("properties", {})["AzureAsyncOperationUri"] = headers["Azure-AsyncOperation"]
+    emu.state.save()
     return json_response(emu.state.get("deployments", body["id"]) or body, 201 if existing is None else 200, headers)
 
 

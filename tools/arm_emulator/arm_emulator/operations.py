@@ -5,8 +5,11 @@ The contract is ARM's asynchronous operations protocol as the Azure ML REST spec
 ``OnlineDeployments_Delete`` (202 with ``Location``, ``Retry-After`` and ``x-ms-async-operation-timeout``), which is
 what azure-ai-ml's generated client reads (``_restclient/arm_ml_service/operations/_operations.py``) and polls with
 azure-mgmt-core's ARMPolling. Status documents follow ARM's "Azure-AsyncOperation resource format"
-(``status`` InProgress, Succeeded, Failed or Canceled; ``error`` with ``code`` and ``message``); the URLs have the shape
-Azure ML uses (``.../locations/{region}/mfeOperationsStatus/{id}`` and ``.../mfeOperationResults/{id}``).
+(``status`` InProgress, Succeeded, Failed or Canceled; ``error`` with ``code`` and ``message``; ``startTime``,
+``endTime``). The URLs have the shape Azure ML uses, as deployments show it in ``properties.AzureAsyncOperationUri``
+(``az ml online-deployment show`` output in public repositories:
+``.../providers/Microsoft.MachineLearningServices/locations/eastus/mfeOperationsStatus/odidp:<id>:<id>?api-version=...``),
+and ``.../mfeOperationResults/{id}`` for deletes.
 
 Errors an operation ends with are those the Azure ML troubleshooting guide lists as "reported as part of the deployment
 operation status": ``OutOfQuota`` when the VM family's cores quota in the region cannot hold the new instance count
@@ -80,7 +83,7 @@ class Operations:
                 item.update(status="Canceled", error={"code": "OperationCanceled", "message": (
                     "Operation was canceled by another operation that has a higher priority.")})
                 previous = item["previous"]
-        operation_id = str(uuid.uuid4())
+        operation_id = "odidp:%s:%s" % (uuid.uuid4(), uuid.uuid4())
         self.items[operation_id] = {"id": operation_id, "kind": kind, "resource_id": resource_id.lower(), "status": "InProgress",
                                     "previous": copy.deepcopy(previous), "failure": failure, "started": time.time(),
                                     "start_time": _stamp()}
