@@ -60,6 +60,8 @@ options:
       - Whether to read the online deployments in scope through Azure Machine Learning, to return RV(deployments) and to
         mark orphaned settings.
       - V(false) reads the settings only (no Azure Machine Learning call).
+      - When the principal may not read the workspaces (C(AuthorizationFailed)), the settings are returned without
+        RV(deployments) and without C(orphaned), with a warning that says so.
     type: bool
     default: true
 extends_documentation_fragment:
@@ -393,7 +395,15 @@ class AutoscaleInfoManager:
         results.sort(key=lambda item: (item.get("resource_group") or "", item["name"]))
         result = {"changed": False, "autoscale_settings": results}
         if self.params["include_deployments"]:
-            result["deployments"] = self._deployments(results)
+            try:
+                result["deployments"] = self._deployments(results)
+            except AutoscaleError as error:
+                if error.status != 403:
+                    raise
+                # A principal that may read autoscale settings but not Azure ML still gets the settings.
+                self.module.warn("{0} Deployments, their control and orphaned settings are not returned; grant the principal "
+                                 "read access to the Azure Machine Learning workspaces, or set include_deployments: false."
+                                 .format(error.describe()))
         return result
 
 

@@ -63,3 +63,25 @@ def test_server_errors_beyond_the_retry_budget(emulator, target_args):
     assert result["msg"].startswith("Failed to read autoscale setting 'autoscale-ep-fraud-blue' in resource group 'rg-ml-prod'")
     faulted = [entry for entry in emulator.requests() if entry["kind"] == "arm" and entry.get("status") == 500]
     assert len(faulted) == 2  # the first try and retry_total=1 retry
+
+
+def test_deployments_say_who_controls_them(emulator, target_args):
+    kind, _result = run_module(autoscale_profile, dict(target_args, name="default", capacity={"minimum": 1, "maximum": 4, "default": 2}))
+    assert kind is AnsibleExitJson
+    kind, result = run_module(autoscale_info, {"resource_group": "rg-ml-prod", "workspace": "ws-prod", "endpoint": "ep-fraud"})
+    assert kind is AnsibleExitJson, result
+    control = {item["deployment"]: (item["control"], item["autoscale_setting"], item["instance_count"]) for item in result["deployments"]}
+    assert control == {"blue": ("autoscale", "autoscale-ep-fraud-blue", 3), "green": ("manual", None, 1)}
+    assert [item["orphaned"] for item in result["autoscale_settings"]] == [False]
+    kind, without = run_module(autoscale_info, {"resource_group": "rg-ml-prod", "include_deployments": False})
+    assert "deployments" not in without and "orphaned" not in without["autoscale_settings"][0]
+
+
+def test_settings_without_azure_ml_read_access_come_with_a_warning(emulator, target_args):
+    kind, _result = run_module(autoscale_profile, dict(target_args, name="default", capacity={"minimum": 1, "maximum": 4, "default": 2}))
+    assert kind is AnsibleExitJson
+    emulator.set_faults([{"action": "status", "status": 403, "methods": ["GET"], "path": "/onlineEndpoints"}])
+    kind, result = run_module(autoscale_info, {"resource_group": "rg-ml-prod", "workspace": "ws-prod", "retry_total": 0})
+    assert kind is AnsibleExitJson, result
+    assert "deployments" not in result and "orphaned" not in result["autoscale_settings"][0]
+    assert any("include_deployments: false" in text for text in result["warnings"]), result["warnings"]
