@@ -680,7 +680,7 @@ def _is_empty_notification(block):
 
 #: The notification fields written in its ``email`` block (the block named by their wire paths, ``email.customEmails``).
 EMAIL_FIELDS = ("send_to_subscription_administrator", "send_to_subscription_co_administrators", "custom_emails")
-EMAIL_BLOCK = NOTIFICATIONS["custom_emails"]["wire"].split(".")[0]
+EMAIL_BLOCK = NOTIFICATIONS["custom_emails"]["wire"].partition(".")[0]
 
 
 def _notification(admin, co_admins, emails, webhooks):
