@@ -74,9 +74,46 @@ def _net_ratio(ours_row, peer_row, phase):
     return "%.2fx" % (peer / ours) if ours > 0 else "-"
 
 
+#: The tools of the fleet tables: ours in the controller's workers, ours as module processes, the peer.
+TOOLS = ("ours", "ours-process", "peer")
+
+
+def _in_controller_targets(results):
+    """The targets of issue 15 (the in-controller path): (text, met or None, evidence)."""
+    targets = []
+    largest = max((row for row in results.get("sizes", []) if row["tool"] == "ours"), key=lambda row: row["size"], default=None)
+    if largest is None:
+        return targets
+    size = largest["size"]
+    for phase in ("rerun", "check"):
+        data = largest["phases"][phase]
+        targets.append(("%s of %d deployments: at most 20 s wall and 0.1 CPU s per deployment (target at N = 200)" % (
+            dict(PHASES)[phase], size), data["wall"] <= 20 and data["cpu"] / size <= 0.1 if size >= 200 else None,
+            "%.1f s wall, %.3f CPU s per deployment" % (data["wall"], data["cpu"] / size)))
+    apply = largest["phases"]["apply"]
+    targets.append(("First apply of %d deployments at most 60 s (target at N = 200)" % size,
+                    apply["wall"] <= 60 if size >= 200 else None, "%.1f s" % apply["wall"]))
+    peak = max(largest["phases"][phase].get("peak_mb", 0) for phase, _label in PHASES)
+    targets.append(("Controller peak memory at most 300 MB (target at N = 200)", peak <= 300 if size >= 200 else None,
+                    "largest process of the runs: %.0f MB" % peak))
+    ratios = []
+    for row in results.get("sizes", []):
+        peer, process = _row(results, "peer", row["size"]), _row(results, "ours-process", row["size"])
+        if row["tool"] != "ours" or row["size"] < 10 or peer is None:
+            continue
+        for phase in ("rerun", "check"):
+            ratios.append((row["size"], phase, peer["phases"][phase]["wall"] / row["phases"][phase]["wall"],
+                           process["phases"][phase]["wall"] / row["phases"][phase]["wall"] if process else None))
+    if ratios:
+        targets.append(("Peer / ours at least 10x on converged runs and drift scans (N >= 10)", all(item[2] >= 10 for item in ratios),
+                        "; ".join("N=%d %s: peer/ours %.1fx%s" % (size, phase, ratio, ", process path/ours %.1fx" % other if other else "")
+                                  for size, phase, ratio, other in ratios)))
+    return targets
+
+
 def evaluate(results):
-    """The targets of issue 6: (text, met or None when not measured, evidence)."""
-    meta, targets = results["meta"], []
+    """The targets of issues 6 and 15: (text, met or None when not measured, evidence)."""
+    meta, targets = results["meta"], _in_controller_targets(results)
     sizes = meta["sizes"]
     ours_rows = [row for row in results.get("sizes", []) if row["tool"] == "ours"]
     if ours_rows:
@@ -231,7 +268,7 @@ def write_report(results, doc, ours, peer):  # pylint: disable=too-many-locals,t
         "tokens | metadata | discovery | changed | failed |")
     add("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for size in meta["sizes"]:
-        for tool in ("ours", "peer"):
+        for tool in TOOLS:
             row = _row(results, tool, size)
             if row is None:
                 continue
@@ -297,7 +334,7 @@ def write_report(results, doc, ours, peer):  # pylint: disable=too-many-locals,t
     sizes = " | ".join("N=%d" % size for size in meta["sizes"])
     add("| tool | phase | %s | reads / dep %s |" % (sizes, " / ".join("N=%d" % size for size in meta["sizes"])))
     add("| --- | --- | %s | ---: |" % " | ".join("---:" for _size in meta["sizes"]))
-    for tool in ("ours", "peer"):
+    for tool in TOOLS:
         for phase, label in PHASES:
             cells, reads = [], []
             for size in meta["sizes"]:

@@ -226,6 +226,7 @@ def run_playbook(tool, emulator, inventory, forks, check, work, label):
     with open(output_path, "w", encoding="utf-8") as output:
         status = subprocess.call(command, stdout=output, stderr=subprocess.STDOUT, env=env, cwd=HERE)
     wall, cpu = time.monotonic() - start, children_cpu() - cpu_start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0  # the largest child so far (the controller)
     entries = emulator.requests_log()
     with open(output_path, encoding="utf-8") as handle:
         text = handle.read()
@@ -237,7 +238,8 @@ def run_playbook(tool, emulator, inventory, forks, check, work, label):
             hosts["changed"] += int(match.group(3) != "0")
             hosts["failed"] += int(match.group(5) != "0")
             hosts["unreachable"] += int(match.group(4) != "0")
-    return {"wall": wall, "cpu": cpu, "status": status, "hosts": hosts, "requests": classify(entries), "log": output_path}
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak_mb, "status": status, "hosts": hosts, "requests": classify(entries),
+            "log": output_path}
 
 
 def measure_sizes(args, tools, seed, deployments):
@@ -309,7 +311,9 @@ def main(argv=None):
                         help="role: roles/endpoint_autoscale (what operators run); module: autoscale_state directly")
     parser.add_argument("--peer-max-size", type=int, default=int(os.environ.get("BENCH_PEER_MAX_SIZE", "0") or 0),
                         help="skip the peer above this fleet size (0: never)")
-    parser.add_argument("--tools", default="ours,peer", help="comma separated: ours,peer")
+    parser.add_argument("--tools", default="ours,ours-process,peer",
+                        help="comma separated: ours (modules run in the controller's workers), ours-process (shipped as "
+                             "module processes, MLOPS_AUTOSCALE_IN_CONTROLLER=0), peer")
     parser.add_argument("--skip", default="", help="comma separated: fleet,startup,doc")
     args = parser.parse_args(argv)
     args.sizes = sorted({int(size) for size in args.sizes.split()})
@@ -333,6 +337,7 @@ def main(argv=None):
     cache_dir = os.path.join(args.work, "cache")
     ours = Tool("ours", OURS_VENV, os.path.join(HERE, "ours_%s.yml" % args.ours),
                 {"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "MLOPS_AUTOSCALE_CACHE_DIR": cache_dir})
+    ours_process = Tool("ours-process", OURS_VENV, ours.playbook, dict(ours.extra_env, MLOPS_AUTOSCALE_IN_CONTROLLER="0"))
     peer = Tool("peer", os.path.abspath(args.peer_venv), peer_playbook(args.work, "peer.yml"),
                 {"ANSIBLE_COLLECTIONS_PATH": os.path.join(args.work, "no-collections"),
                  "ANSIBLE_FILTER_PLUGINS": os.path.join(HERE, "filter_plugins"),
@@ -352,7 +357,7 @@ def main(argv=None):
     }
     save(args, {"meta": meta})
     if "fleet" not in skip:
-        chosen = [tool for tool in (ours, peer) if tool.name in args.tools.split(",")]
+        chosen = [tool for tool in (ours, ours_process, peer) if tool.name in args.tools.split(",")]
         measure_sizes(args, chosen, seed_path, deployments)
     if "startup" not in skip:
         from startup import measure_startup  # pylint: disable=import-outside-toplevel

@@ -17,9 +17,16 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 
+from ansible.plugins.action import ActionBase
 from ansible.plugins.action.normal import ActionModule as NormalAction
+from ansible.utils.display import Display
+from ansible.utils.vars import merge_hash
+from ansible.vars.clean import remove_internal_keys
 
 from ansible_collections.mlops.autoscale.plugins.module_utils._run import RUN_ID_ENV
+from ansible_collections.mlops.autoscale.plugins.plugin_utils import _in_controller
+
+display = Display()
 
 
 def run_id():
@@ -29,9 +36,27 @@ def run_id():
 
 
 class AutoscaleAction(NormalAction):
-    """Runs the module with RUN_ID_ENV in its environment (an ``environment`` set on the task takes precedence)."""
+    """Runs the module with RUN_ID_ENV in its environment (an ``environment`` set on the task takes precedence): in the
+    worker process when the host is the controller itself (plugin_utils/_in_controller.py), else as a module process."""
 
     def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        why_not = _in_controller.refusal(self, task_vars)
+        if why_not is None:
+            return self._run_in_controller(tmp, task_vars)
+        display.vvv("mlops.autoscale: the module runs as a process: {0}".format(why_not))
+        return self._run_as_process(tmp, task_vars)
+
+    def _run_in_controller(self, tmp, task_vars):
+        result = ActionBase.run(self, tmp, task_vars)  # pylint: disable=bad-super-call
+        module_args = dict(self._task.args)
+        self._update_module_args(self._task.resolved_action, module_args, task_vars)
+        res = _in_controller.run_module(self, task_vars, module_args, {RUN_ID_ENV: run_id()})
+        data = _in_controller.parse(self, res)
+        remove_internal_keys(data)
+        return merge_hash(result, data)
+
+    def _run_as_process(self, tmp, task_vars):
         environment = self._task.environment
         if environment is None:
             environment = []

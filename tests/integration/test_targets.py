@@ -7,7 +7,11 @@ Targets use ansible-test's layout (``tasks/main.yml`` + ``aliases``) and run as 
 on localhost. As with ansible-test, hidden targets (alias ``hidden``, or a name starting
 with ``setup_`` or ``prepare_``) are helpers for other targets and are not run; an
 ``aliases`` line ``disabled`` or ``unsupported`` skips a target.
-Each run's full output is saved to ``tests/output/integration/<target>.log``.
+Each target runs twice: with the modules run in the controller's worker process (the default for these local hosts,
+plugin_utils/_in_controller.py) and shipped as module processes (``MLOPS_AUTOSCALE_IN_CONTROLLER=0``). A test callback
+records every task result of the collection; the two runs must agree on each (changed, failed, the message, the diff,
+the returned resource, the warnings), after removing what differs between any two runs (ids, times, tracebacks).
+Each run's full output is saved to ``tests/output/integration/<target>[-process].log``.
 
     make integration                       # all targets
     make integration PYTEST_ARGS='-k rule'  # some of them
@@ -15,7 +19,9 @@ Each run's full output is saved to ``tests/output/integration/<target>.log``.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -32,6 +38,18 @@ OUTPUT_DIR = COLLECTION_ROOT / 'tests' / 'output' / 'integration'
 SKIP_ALIASES = frozenset(('disabled', 'unsupported', 'hidden'))
 HIDDEN_PREFIXES = ('setup_', 'prepare_')
 TIMEOUT = int(os.environ.get('INTEGRATION_TARGET_TIMEOUT', '900'))
+CALLBACKS = Path(__file__).resolve().parent / 'callback_plugins'
+PATHS = {'controller': '1', 'process': '0'}
+OUR_PAYLOADS = ('AnsiballZ_autoscale_', 'AnsiballZ_manual_scale')
+#: What two runs of one task may differ in, whichever path ran it.
+VOLATILE = [
+    (re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'), '<uuid>'),
+    (re.compile(r'\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?Z?'), '<time>'),
+    (re.compile(r'\d{8}T\d{6}Z'), '<time>'),
+    (re.compile(r'ansible-tmp-[\d.-]+'), '<tmp>'),
+]
+COMPARED = ('changed', 'failed', 'msg', 'diff', 'changes', 'warnings', 'autoscale_setting', 'autoscale_settings', 'deployment',
+            'deployments', 'error', 'skipped')
 
 
 def _aliases(target: Path) -> set[str]:
@@ -63,11 +81,29 @@ def test_targets_exist():
     assert discover_targets(), f'no integration targets under {TARGETS_DIR}'
 
 
-@pytest.mark.parametrize('target', discover_targets())
-def test_target(target, emulator, integration_env, tmp_path):
-    """Run one target as a role on localhost; it must succeed."""
-    emulator.clear_requests()
+def _normalise(value):
+    if isinstance(value, dict):
+        return {key: _normalise(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_normalise(item) for item in value]
+    if isinstance(value, str):
+        for pattern, replacement in VOLATILE:
+            value = pattern.sub(replacement, value)
+    return value
 
+
+def recorded(path: Path) -> list:
+    """The compared part of each recorded task result."""
+    entries = []
+    for line in path.read_text(encoding='utf-8').splitlines():
+        entry = json.loads(line)
+        result = {key: entry['result'][key] for key in COMPARED if key in entry['result']}
+        entries.append(_normalise({'task': entry['task'], 'status': entry['status'], 'result': result}))
+    return entries
+
+
+def run_target(target, integration_env, tmp_path, path_name):
+    """Run one target as a role on localhost, in-controller or as module processes; returns (rc, output, elapsed)."""
     inventory = tmp_path / 'inventory.ini'
     inventory.write_text(
         f'localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n',
@@ -81,16 +117,20 @@ def test_target(target, emulator, integration_env, tmp_path):
         f'    - {target}\n',
         encoding='utf-8',
     )
-
     command = [venv_tool('ansible-playbook'), '-i', str(inventory), str(playbook)]
     verbosity = os.environ.get('INTEGRATION_VERBOSITY')  # e.g. -vvv
     if verbosity:
         command.append(verbosity)
-
+    record = OUTPUT_DIR / f'{target}-{path_name}.results.jsonl'
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    record.unlink(missing_ok=True)
+    env = dict(integration_env, MLOPS_AUTOSCALE_IN_CONTROLLER=PATHS[path_name], MLOPS_RECORD_FILE=str(record),
+               ANSIBLE_CALLBACK_PLUGINS=str(CALLBACKS), ANSIBLE_CALLBACKS_ENABLED='mlops_record',
+               ANSIBLE_REMOTE_TMP=str(tmp_path / 'remote'), ANSIBLE_KEEP_REMOTE_FILES='1')
     started = time.monotonic()
     try:
         result = subprocess.run(
-            command, env=integration_env, cwd=str(tmp_path), stdin=subprocess.DEVNULL,
+            command, env=env, cwd=str(tmp_path), stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT, check=False,
         )
         output, returncode = result.stdout, result.returncode
@@ -100,10 +140,28 @@ def test_target(target, emulator, integration_env, tmp_path):
         output += f'\n*** timed out after {TIMEOUT}s ***\n'
         returncode = None
     elapsed = time.monotonic() - started
-
-    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    (OUTPUT_DIR / f'{target}.log').write_text(
-        f'$ {" ".join(command)}\n# rc={returncode} elapsed={elapsed:.1f}s\n{output}', encoding='utf-8',
+    suffix = '' if path_name == 'controller' else '-process'
+    (OUTPUT_DIR / f'{target}{suffix}.log').write_text(
+        f'$ MLOPS_AUTOSCALE_IN_CONTROLLER={PATHS[path_name]} {" ".join(command)}\n# rc={returncode} elapsed={elapsed:.1f}s\n{output}',
+        encoding='utf-8',
     )
+    return returncode, output, elapsed, record
 
-    assert returncode == 0, f'target {target} failed (rc={returncode}) after {elapsed:.1f}s:\n{output}'
+
+@pytest.mark.parametrize('target', discover_targets())
+def test_target(target, emulator, integration_env, tmp_path):
+    """Run one target both ways; both must succeed and every task of the collection must give the same result."""
+    runs = {}
+    for path_name in PATHS:
+        emulator.clear_requests()
+        (tmp_path / path_name).mkdir()
+        returncode, output, elapsed, record = run_target(target, integration_env, tmp_path / path_name, path_name)
+        assert returncode == 0, f'target {target} failed ({path_name}, rc={returncode}) after {elapsed:.1f}s:\n{output}'
+        runs[path_name] = recorded(record)
+    assert runs['controller'], f'target {target} ran no task of the collection'
+    shipped = {name: sorted(path.name for path in (tmp_path / name / 'remote').rglob('AnsiballZ_*.py')
+                            if path.name.startswith(OUR_PAYLOADS)) for name in PATHS}
+    assert shipped['controller'] == [] and shipped['process'], shipped  # the controller path shipped none of ours
+    for controller, process in zip(runs['controller'], runs['process']):
+        assert controller == process, f'{target}: the two paths differ on task {controller["task"]!r}'
+    assert len(runs['controller']) == len(runs['process'])

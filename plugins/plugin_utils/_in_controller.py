@@ -1,0 +1,152 @@
+# Copyright (c) 2026 mlops.autoscale contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This plugin_utils is PRIVATE and should only be used by this collection. Breaking changes can occur any time.
+
+"""Run a module of this collection in the worker process, for hosts whose connection is local.
+
+Every host of this collection is an Azure deployment reached with ``connection: local``: the module process would run
+on the controller anyway, with the controller's Python, only to import ansible's module basics and the Azure SDKs
+again. Here the module's own ``main()`` runs in the worker instead: the same AnsibleModule (argument validation with the
+module's spec, check and diff mode, ``no_log`` masking, warnings, ``fail_json``), fed the arguments the module process
+would get, its output parsed by the action plugin as the module process's output is. The modules and the SDKs are
+imported when the action plugin is loaded, in the main process, before the workers fork (as ansible.netcommon does for
+its persistent connections, AnsibleModule is only asked to print its result). Anything else (another connection,
+``delegate_to``, another interpreter, ``become``, ``async``, a task ``environment``, a missing SDK) ships the module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import io
+import json
+import logging
+import os
+import sys
+import traceback
+from unittest import mock
+
+from ansible.module_utils import basic
+from ansible.module_utils.parsing.convert_bool import boolean
+
+#: The variable (or, when it is not set, the environment variable) that turns the in-controller path off.
+SETTING_VAR = "mlops_autoscale_in_controller"
+SETTING_ENV = "MLOPS_AUTOSCALE_IN_CONTROLLER"
+
+MODULE_PACKAGE = "ansible_collections.mlops.autoscale.plugins.modules."
+MODULES = ("autoscale_info", "autoscale_profile", "autoscale_rule", "autoscale_simulate", "autoscale_state", "manual_scale")
+
+
+def _preload():
+    """The collection's modules, imported with the SDKs (azure-ai-ml too), or {} when the SDKs are missing."""
+    try:
+        loaded = {name: importlib.import_module(MODULE_PACKAGE + name) for name in MODULES}
+        from ansible_collections.mlops.autoscale.plugins.module_utils import _azure  # pylint: disable=import-outside-toplevel
+        import azure.ai.ml  # noqa: F401 pylint: disable=import-outside-toplevel,unused-import
+    except ImportError:
+        return {}
+    return {} if _azure.SDK_IMPORT_ERROR else loaded
+
+
+LOADED = _preload() if boolean(os.environ.get(SETTING_ENV, "true"), strict=False) else {}
+
+
+def refusal(action, task_vars):
+    """Why the task must ship its module (None: it may run in the worker)."""
+    task = action._task  # pylint: disable=protected-access
+    setting = task_vars.get(SETTING_VAR, os.environ.get(SETTING_ENV, True))
+    checks = (
+        (not boolean(action._templar.template(setting), strict=False), "{0} is false".format(SETTING_VAR)),  # pylint: disable=protected-access
+        (task.resolved_action.rsplit(".", 1)[-1] not in LOADED, "the modules or the Azure SDKs cannot be imported in the controller"),
+        (getattr(action._connection, "transport", None) != "local", "the connection is not local"),  # pylint: disable=protected-access
+        (bool(task.delegate_to), "the task is delegated"),
+        (bool(task.async_val), "the task is async"),
+        (bool(action._play_context.become), "the task uses become"),  # pylint: disable=protected-access
+        (_sets_environment(task.environment), "the task sets an environment"),
+        (not _controller_python(action, task_vars), "ansible_python_interpreter is not the controller's Python"),
+    )
+    return next((why for failed, why in checks if failed), None)
+
+
+def _sets_environment(environment):
+    if not isinstance(environment, list):
+        return bool(environment)
+    return any(environment)
+
+
+def _controller_python(action, task_vars):
+    interpreter = task_vars.get("ansible_python_interpreter")
+    if not interpreter:
+        return False
+    interpreter = os.path.normpath(str(action._templar.template(interpreter)))  # pylint: disable=protected-access
+    if interpreter == os.path.normpath(sys.executable):
+        return True
+    # python, python3 and python3.11 of one virtual environment are one interpreter (not so its base Python).
+    try:
+        return os.path.dirname(interpreter) == os.path.dirname(sys.executable) and os.path.samefile(interpreter, sys.executable)
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _module_args(args):
+    """Expose ``args`` to the AnsibleModule that main() creates, as a module process's wrapper does."""
+    try:
+        from ansible.module_utils.common import json as module_json  # pylint: disable=import-outside-toplevel
+        encoder = module_json.get_module_encoder("legacy", module_json.Direction.CONTROLLER_TO_MODULE)
+    except (ImportError, AttributeError):  # before ansible-core 2.19 (no data tagging)
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()):
+            yield
+        return
+    payload = json.dumps({"ANSIBLE_MODULE_ARGS": args}, cls=encoder).encode()
+    with mock.patch.object(basic, "_ANSIBLE_ARGS", payload), mock.patch.object(basic, "_ANSIBLE_PROFILE", "legacy"):
+        yield
+
+
+@contextlib.contextmanager
+def _as_a_module_process():
+    """AnsibleModule records its warnings in its result only outside the controller (ansible-core 2.19)."""
+    from ansible.module_utils.common import warnings as module_warnings  # pylint: disable=import-outside-toplevel
+    try:
+        from ansible.module_utils import _internal  # pylint: disable=import-outside-toplevel
+    except ImportError:  # 2.17
+        _internal = None
+    patches = [mock.patch.object(_internal, "is_controller", False)] if hasattr(_internal, "is_controller") else []
+    with contextlib.ExitStack() as stack:
+        for patch in patches:
+            stack.enter_context(patch)
+        module_warnings._global_warnings.clear()  # pylint: disable=protected-access
+        module_warnings._global_deprecations.clear()  # pylint: disable=protected-access
+        logging.disable(logging.CRITICAL)  # the SDKs' log lines go to a module process's stderr, which nobody reads
+        try:
+            yield
+        finally:
+            logging.disable(logging.NOTSET)
+
+
+def run_module(action, task_vars, module_args, environment):
+    """Run the module's main() in this process; returns (rc, stdout, stderr) as a module process's would be."""
+    module = LOADED[action._task.resolved_action.rsplit(".", 1)[-1]]  # pylint: disable=protected-access
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.update(environment)
+    rc = 0
+    with _module_args(module_args), _as_a_module_process(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            module.main()
+        except SystemExit as exit_:
+            rc = exit_.code if isinstance(exit_.code, int) else 1
+        except Exception:  # pylint: disable=broad-exception-caught
+            # What a module process would print to stderr before dying; parsing then fails with MODULE FAILURE.
+            err.write(traceback.format_exc())
+            rc = 1
+    return {"rc": rc, "stdout": out.getvalue(), "stderr": err.getvalue()}
+
+
+def parse(action, res):
+    """The module's result as the action plugin parses a module process's output."""
+    if "profile" in inspect.signature(action._parse_returned_data).parameters:  # pylint: disable=protected-access
+        return action._parse_returned_data(res, "legacy")  # pylint: disable=protected-access
+    return action._parse_returned_data(res)  # pylint: disable=protected-access
