@@ -40,14 +40,22 @@ MODULE_PACKAGE = "ansible_collections.mlops.autoscale.plugins.modules."
 MODULES = ("autoscale_info", "autoscale_profile", "autoscale_rule", "autoscale_simulate", "autoscale_state", "manual_scale")
 
 
+#: What azure-ai-ml reads from the environment when it is imported: a cloud registered in another process, or a metadata
+#: URL it would fetch at once. The modules clear them before they create an MLClient (_azure.Session.ml_client).
+ML_IMPORT_ENV = ("AZUREML_CURRENT_CLOUD", "ARM_CLOUD_METADATA_URL")
+
+
 def _preload():
-    """The collection's modules, imported with the SDKs (azure-ai-ml too), or {} when the SDKs are missing."""
+    """The collection's modules, imported with the SDKs (azure-ai-ml too), or {} when they cannot be imported here."""
+    saved = {key: os.environ.pop(key) for key in ML_IMPORT_ENV if key in os.environ}
     try:
         loaded = {name: importlib.import_module(MODULE_PACKAGE + name) for name in MODULES}
         from ansible_collections.mlops.autoscale.plugins.module_utils import _azure  # pylint: disable=import-outside-toplevel
         import azure.ai.ml  # noqa: F401 pylint: disable=import-outside-toplevel,unused-import
-    except ImportError:
-        return {}
+    except Exception:  # pylint: disable=broad-exception-caught
+        return {}  # the modules are shipped, and a module process reports what is wrong
+    finally:
+        os.environ.update(saved)
     return {} if _azure.SDK_IMPORT_ERROR else loaded
 
 
