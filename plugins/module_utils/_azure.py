@@ -240,10 +240,10 @@ class Session:
         kwargs = {"authority": self.cloud.login_endpoint}
         if self.cloud.custom:
             kwargs["disable_instance_discovery"] = True
-        credential = ClientSecretCredential(tenant, client_id, secret, **kwargs)
         if isinstance(self.cache, NoCache) or not HAS_CRYPTOGRAPHY:
-            return credential
-        return CachingCredential(credential, secret, (self.cloud.login_endpoint, tenant, client_id), self.cache)
+            return ClientSecretCredential(tenant, client_id, secret, **kwargs)
+        return CachingCredential(lambda: ClientSecretCredential(tenant, client_id, secret, **kwargs), secret,
+                                 (self.cloud.login_endpoint, tenant, client_id), self.cache)
 
     def _build_credential(self):
         params = self.params

@@ -137,10 +137,12 @@ class NoCache:
 
 
 class CachingCredential:
-    """Wraps a service-principal credential: tokens are reused across processes, encrypted with the secret."""
+    """Wraps a service-principal credential: tokens are reused across processes, encrypted with the secret. The wrapped
+    credential is built (``make_credential()``) only when a token must come from Entra ID."""
 
-    def __init__(self, credential, secret, identity, cache):
-        self._credential = credential
+    def __init__(self, make_credential, secret, identity, cache):
+        self._make_credential = make_credential
+        self._built = None
         self._secret = secret.encode("utf-8")
         self._identity = identity
         self._cache = cache
@@ -169,6 +171,12 @@ class CachingCredential:
         sealed = self._cipher(key).encrypt(nonce, plain, key.encode("ascii"))
         self._cache.put("tokens", key, {"nonce": nonce.hex(), "sealed": sealed.hex()}, max(0, token.expires_on - time.time()))
 
+    @property
+    def _credential(self):
+        if self._built is None:
+            self._built = self._make_credential()
+        return self._built
+
     def get_token(self, *scopes, **kwargs):
         """A token for ``scopes``: from the cache while it has more than TOKEN_MARGIN seconds left, else from Entra ID."""
         if kwargs.get("claims") or kwargs.get("tenant_id"):
@@ -181,5 +189,6 @@ class CachingCredential:
         return token
 
     def close(self):
-        """Close the wrapped credential."""
-        self._credential.close()
+        """Close the wrapped credential, if it was built."""
+        if self._built is not None:
+            self._built.close()

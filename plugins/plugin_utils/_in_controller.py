@@ -18,7 +18,10 @@ its persistent connections, AnsibleModule is only asked to print its result). An
 
 from __future__ import annotations
 
+import codecs
+import collections.abc
 import contextlib
+import gc
 import importlib
 import inspect
 import io
@@ -56,7 +59,42 @@ def _preload():
         return {}  # the modules are shipped, and a module process reports what is wrong
     finally:
         os.environ.update(saved)
-    return {} if _azure.SDK_IMPORT_ERROR else loaded
+    if _azure.SDK_IMPORT_ERROR:
+        return {}
+    _warm_up()
+    gc.freeze()
+    return loaded
+
+
+#: Types whose "is it a mapping / sequence / set?" checks the SDKs, requests and the modules make on every task.
+CHECKED_TYPES = (type(item for item in ()), map, filter, zip, list, tuple, set, frozenset, str, bytes, dict,
+                 type({}.keys()), type({}.values()), type({}.items()))
+CHECKED_ABCS = (collections.abc.Mapping, collections.abc.MutableMapping, collections.abc.Sequence,
+                collections.abc.MutableSequence, collections.abc.Set, collections.abc.MutableSet)
+
+
+def _warm_up():
+    """Pay, once and before the workers fork, what every worker would otherwise pay again on its first task (found with
+    py-spy on bench/ runs; about a third of a converged task's CPU): ABC subclass checks, whose negative answers each
+    process caches for itself after walking every registered subclass; isodate's lazily compiled regular expressions;
+    lazily imported codecs, transports and ansible's JSON profiles; OpenSSL's AES-GCM set-up for the token cache."""
+    for kind in CHECKED_TYPES:
+        for abc in CHECKED_ABCS:
+            issubclass(kind, abc)
+    codecs.getincrementaldecoder("utf-8-sig")
+    with contextlib.suppress(ImportError):  # the serializer of azure-mgmt-monitor's generated models
+        import isodate  # pylint: disable=import-outside-toplevel
+        isodate.parse_datetime("2026-01-01T00:00:00.000Z")
+        isodate.parse_duration("PT5M")
+    importlib.import_module("azure.core.rest._requests_basic")
+    with contextlib.suppress(ImportError, AttributeError):  # ansible-core 2.19's profiles; older versions have none
+        from ansible.module_utils.common import json as module_json  # pylint: disable=import-outside-toplevel
+        for direction in module_json.Direction:
+            module_json.get_module_encoder("legacy", direction)
+            module_json.get_module_decoder("legacy", direction)
+    with contextlib.suppress(ImportError):
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # pylint: disable=import-outside-toplevel
+        AESGCM(bytes(32)).encrypt(bytes(12), b"", None)
 
 
 LOADED = _preload() if boolean(os.environ.get(SETTING_ENV, "true"), strict=False) else {}

@@ -126,25 +126,26 @@ def test_cache_key_is_stable_and_distinct():
 
 def test_tokens_are_reused_across_processes_and_encrypted(tmp_path):
     first = CountingCredential()
-    token = CachingCredential(first, SECRET, ("login", "tenant", "client"), DiskCache(str(tmp_path))).get_token(SCOPE)
+    token = CachingCredential(lambda: first, SECRET, ("login", "tenant", "client"), DiskCache(str(tmp_path))).get_token(SCOPE)
     assert first.calls == 1
-    second = CountingCredential()  # a later module run: a new process, a new credential
-    again = CachingCredential(second, SECRET, ("login", "tenant", "client"), DiskCache(str(tmp_path))).get_token(SCOPE)
-    assert second.calls == 0 and again.token == token.token
+    built = []  # a later module run: a new process, whose credential is not even built while the token is cached
+    again = CachingCredential(lambda: built.append(True), SECRET, ("login", "tenant", "client"), DiskCache(str(tmp_path)))
+    assert again.get_token(SCOPE).token == token.token and not built
+    again.close()
     on_disk = all_bytes(tmp_path)
     assert TOKEN.encode() not in on_disk and SECRET.encode() not in on_disk
     json.loads(on_disk)  # one JSON entry: nonce and sealed bytes only
 
 
 def test_another_secret_cannot_use_the_cached_token(tmp_path):
-    CachingCredential(CountingCredential(), SECRET, ("login", "tenant", "client"), DiskCache(str(tmp_path))).get_token(SCOPE)
+    CachingCredential(CountingCredential, SECRET, ("login", "tenant", "client"), DiskCache(str(tmp_path))).get_token(SCOPE)
     wrong = CountingCredential()
-    CachingCredential(wrong, "another secret", ("login", "tenant", "client"), DiskCache(str(tmp_path))).get_token(SCOPE)
+    CachingCredential(lambda: wrong, "another secret", ("login", "tenant", "client"), DiskCache(str(tmp_path))).get_token(SCOPE)
     assert wrong.calls == 1
 
 
 def test_tampered_entries_are_not_used(tmp_path):
-    CachingCredential(CountingCredential(), SECRET, ("i",), DiskCache(str(tmp_path))).get_token(SCOPE)
+    CachingCredential(CountingCredential, SECRET, ("i",), DiskCache(str(tmp_path))).get_token(SCOPE)
     path = next((tmp_path / "tokens").iterdir())
     entry = json.loads(path.read_text())
     sealed = bytearray(bytes.fromhex(entry["value"]["sealed"]))
@@ -152,13 +153,13 @@ def test_tampered_entries_are_not_used(tmp_path):
     entry["value"]["sealed"] = bytes(sealed).hex()
     path.write_text(json.dumps(entry))
     fresh = CountingCredential()
-    CachingCredential(fresh, SECRET, ("i",), DiskCache(str(tmp_path))).get_token(SCOPE)
+    CachingCredential(lambda: fresh, SECRET, ("i",), DiskCache(str(tmp_path))).get_token(SCOPE)
     assert fresh.calls == 1
 
 
 def test_tokens_near_expiry_are_refreshed(tmp_path):
     short = CountingCredential(lifetime=TOKEN_MARGIN - 10)
-    caching = CachingCredential(short, SECRET, ("i",), DiskCache(str(tmp_path)))
+    caching = CachingCredential(lambda: short, SECRET, ("i",), DiskCache(str(tmp_path)))
     caching.get_token(SCOPE)
     caching.get_token(SCOPE)
     assert short.calls == 2
@@ -166,11 +167,11 @@ def test_tokens_near_expiry_are_refreshed(tmp_path):
 
 def test_scopes_identities_and_claims_are_kept_apart(tmp_path):
     inner = CountingCredential()
-    caching = CachingCredential(inner, SECRET, ("i",), DiskCache(str(tmp_path)))
+    caching = CachingCredential(lambda: inner, SECRET, ("i",), DiskCache(str(tmp_path)))
     caching.get_token(SCOPE)
     caching.get_token("https://other.example.test/.default")
     caching.get_token(SCOPE, claims='{"access_token": {}}')
-    CachingCredential(inner, SECRET, ("j",), DiskCache(str(tmp_path))).get_token(SCOPE)
+    CachingCredential(lambda: inner, SECRET, ("j",), DiskCache(str(tmp_path))).get_token(SCOPE)
     assert inner.calls == 4
     caching.close()
     assert inner.calls == -1
