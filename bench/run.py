@@ -177,8 +177,8 @@ def write_inventory(path, deployments, python):
             "bench_subscription_id": item["subscription"],
             "bench_location": item["location"],
         }
-    inventory = {"all": {"hosts": hosts, "vars": dict(policy, ansible_connection="local",
-                                                   ansible_python_interpreter=python)}}
+    group_vars = dict(policy, ansible_connection="local", ansible_python_interpreter=python)
+    inventory = {"all": {"hosts": hosts, "vars": group_vars}}
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(inventory, handle, indent=1)
 
