@@ -86,7 +86,8 @@ def _warm_up():
         import isodate  # pylint: disable=import-outside-toplevel
         isodate.parse_datetime("2026-01-01T00:00:00.000Z")
         isodate.parse_duration("PT5M")
-    importlib.import_module("azure.core.rest._requests_basic")
+    with contextlib.suppress(ImportError):  # a private module of azure-core, imported on the first response
+        importlib.import_module("azure.core.rest._requests_basic")
     with contextlib.suppress(ImportError, AttributeError):  # ansible-core 2.19's profiles; older versions have none
         from ansible.module_utils.common import json as module_json  # pylint: disable=import-outside-toplevel
         for direction in module_json.Direction:
