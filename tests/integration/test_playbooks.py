@@ -286,3 +286,21 @@ def test_the_role_freezes_and_releases_a_deployment(emulator, integration_env, t
     finally:
         _arm(emulator, 'DELETE', setting, API_VERSION)
         _arm(emulator, 'PUT', deployment, ML_API_VERSION, {'location': 'eastus', 'sku': {'capacity': 1}})
+
+
+def test_the_role_replays_the_policy_before_its_one_write(emulator, integration_env, tmp_path):
+    """endpoint_autoscale_simulate: the role includes simulate.yml, which replays and shows both policies, then converges
+    in one write; the result of that write is what the host registered (the fleet report counts it as changed)."""
+    sub = emulator.env['AZURE_SUBSCRIPTION_ID']
+    setting = f'/subscriptions/{sub}/resourceGroups/rg-ml-prod/providers/microsoft.insights/autoscalesettings/autoscale-ep-fraud-green'
+    try:
+        _arm(emulator, 'DELETE', setting, API_VERSION)
+        emulator.clear_requests()
+        run = _run_fleet(integration_env, tmp_path, 'simulate', '-e', json.dumps({'endpoint_autoscale_simulate': True}))
+        assert 'TASK [mlops.autoscale.endpoint_autoscale : Replay both policies]' in run['output']
+        assert "'proposed_minus_current'" in run['output'] or '"proposed_minus_current"' in run['output']
+        assert run['changed'] == 1
+        assert [entry['method'] for entry in _autoscale_writes(emulator)] == ['PUT']
+        assert _arm(emulator, 'GET', setting, API_VERSION)[0] == 200
+    finally:
+        _arm(emulator, 'DELETE', setting, API_VERSION)
