@@ -66,21 +66,42 @@ def _preload():
     return loaded
 
 
-#: Types whose "is it a mapping / sequence / set?" checks the SDKs, requests and the modules make on every task.
-CHECKED_TYPES = (type(item for item in ()), map, filter, zip, list, tuple, set, frozenset, str, bytes, dict,
-                 type({}.keys()), type({}.values()), type({}.items()))
+#: Types whose "is it a mapping / sequence / set / file?" checks the SDKs, requests and the modules make on every task.
+#: A negative answer walks every subclass of the ABC, and azure-ai-ml's models make MutableMapping's tree thousands of
+#: classes deep: about 17 ms per (type, ABC) pair and process, until the process has cached it.
+CHECKED_TYPES = (type(item for item in ()), map, filter, zip, list, tuple, set, frozenset, str, bytes, bytearray, dict,
+                 int, float, bool, type(None), collections.OrderedDict,
+                 type({}.keys()), type({}.values()), type({}.items()),
+                 type(collections.OrderedDict().keys()), type(collections.OrderedDict().values()),
+                 type(collections.OrderedDict().items()))
 CHECKED_ABCS = (collections.abc.Mapping, collections.abc.MutableMapping, collections.abc.Sequence,
-                collections.abc.MutableSequence, collections.abc.Set, collections.abc.MutableSet)
+                collections.abc.MutableSequence, collections.abc.Set, collections.abc.MutableSet, io.IOBase)
+#: The same for types and protocols of the libraries, (module, type, module, ABC or protocol), where they exist.
+CHECKED_LIBRARY_TYPES = (
+    ("requests.structures", "CaseInsensitiveDict", "requests._types", "SupportsItems"),  # requests' header merge
+    ("ansible.module_utils._internal._messages", "WarningSummary", "collections.abc", "Mapping"),  # 2.19's warnings
+    ("ansible.module_utils._internal._messages", "WarningSummary", "collections.abc", "MutableMapping"),
+    ("ansible.module_utils._internal._messages", "DeprecationSummary", "collections.abc", "Mapping"),
+    ("ansible.module_utils._internal._messages", "DeprecationSummary", "collections.abc", "MutableMapping"),
+)
+
+
+def _check_library_types():
+    for type_module, type_name, abc_module, abc_name in CHECKED_LIBRARY_TYPES:
+        with contextlib.suppress(ImportError, AttributeError, TypeError):
+            issubclass(getattr(importlib.import_module(type_module), type_name),
+                       getattr(importlib.import_module(abc_module), abc_name))
 
 
 def _warm_up():
     """Pay, once and before the workers fork, what every worker would otherwise pay again on its first task (found with
-    py-spy on bench/ runs; about a third of a converged task's CPU): ABC subclass checks, whose negative answers each
-    process caches for itself after walking every registered subclass; isodate's lazily compiled regular expressions;
-    lazily imported codecs, transports and ansible's JSON profiles; OpenSSL's AES-GCM set-up for the token cache."""
+    py-spy and cProfile on bench/ runs): ABC subclass checks, whose answers each process caches for itself; isodate's
+    lazily compiled regular expressions; lazily imported codecs, transports and ansible's JSON profiles; OpenSSL's
+    AES-GCM and HKDF set-up for the token cache."""
     for kind in CHECKED_TYPES:
         for abc in CHECKED_ABCS:
             issubclass(kind, abc)
+    _check_library_types()
     codecs.getincrementaldecoder("utf-8-sig")
     with contextlib.suppress(ImportError):  # the serializer of azure-mgmt-monitor's generated models
         import isodate  # pylint: disable=import-outside-toplevel
@@ -94,8 +115,11 @@ def _warm_up():
             module_json.get_module_encoder("legacy", direction)
             module_json.get_module_decoder("legacy", direction)
     with contextlib.suppress(ImportError):
+        from cryptography.hazmat.primitives import hashes  # pylint: disable=import-outside-toplevel
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # pylint: disable=import-outside-toplevel
-        AESGCM(bytes(32)).encrypt(bytes(12), b"", None)
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF  # pylint: disable=import-outside-toplevel
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"warm-up").derive(b"warm-up")
+        AESGCM(key).encrypt(bytes(12), b"", None)
 
 
 LOADED = _preload() if boolean(os.environ.get(SETTING_ENV, "true"), strict=False) else {}
