@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask import g, request
 
-from arm_emulator import autoscale, metrics, operations, resources
+from arm_emulator import activitylog, autoscale, history, metrics, operations, resources
 from arm_emulator.auth import action_allowed
 from arm_emulator.autoscale import ValidationError, bad
 from arm_emulator.responses import arm_error, decode_skiptoken, encode_skiptoken, json_response
@@ -33,6 +33,8 @@ ROUTES = [
      "microsoft.insights/autoscalesettings"),
     (("subscriptions", V, "resourcegroups", V, "providers", INSIGHTS, "autoscalesettings", V), "autoscale_item", AUTOSCALE_VERSIONS,
      "microsoft.insights/autoscalesettings"),
+    (("subscriptions", V, "providers", INSIGHTS, "eventtypes", "management", "values"), "activity_log", activitylog.API_VERSIONS,
+     "Microsoft.Insights/eventtypes/values"),
     (("subscriptions", V, "providers", MLS, "workspaces"), "ml_list", None, ML_ACTION),
     (("subscriptions", V, "resourcegroups", V, "providers", MLS, "workspaces"), "ml_list", None, ML_ACTION),
     (("subscriptions", V, "resourcegroups", V, "providers", MLS, "workspaces", V), "ml_item", None, ML_ACTION),
@@ -457,9 +459,32 @@ def _ml_body(emu, collection, segments, payload, existing, principal):
     return body
 
 
+# ---------------------------------------------------------------- activity log
+
+def _activity_log(emu, _principal, segments):
+    """The subscription's activity log events matching ``$filter``, newest first, paged with nextLink."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    try:
+        start, end, scope = activitylog.parse_filter(request.args.get("$filter"), now)
+        fields = activitylog.parse_select(request.args.get("$select"))
+    except activitylog.FilterError as exc:
+        return error(400, "BadRequest", str(exc))
+    found = activitylog.events(emu.state, segments[1], start, end, scope)
+    offset = decode_skiptoken(request.args.get("$skiptoken", ""))
+    size = max(1, emu.page_size)
+    body = {"value": [activitylog.select(event, fields) for event in found[offset:offset + size]]}
+    if offset + size < len(found):
+        query = {key: request.args[key] for key in ("api-version", "$filter", "$select") if request.args.get(key)}
+        query["$skiptoken"] = encode_skiptoken(offset + size)
+        body["nextLink"] = "%s%s?%s" % (emu.base_url, request.path, urlencode(query))
+    return json_response(body)
+
+
 # ---------------------------------------------------------------- metrics
 
 def _metrics(emu, resource_id, kind):
+    if _is_setting(resource_id):
+        return _setting_metrics(emu, resource_id, kind)
     ml_kind = _ml_kind(resource_id)
     collection = {"deployment": "deployments", "endpoint": "endpoints"}.get(ml_kind)
     if collection is None or emu.state.get(collection, resource_id) is None:
@@ -493,9 +518,12 @@ def _metrics(emu, resource_id, kind):
         if match and match not in aggregations:
             aggregations.append(match)
     value = []
+    recorded = history.for_target(emu.state, canonical_id) if ml_kind == "deployment" else None
     for name in resolved:
         spec = table[name]
-        points = metrics.series(emu.state.data["metrics_seed"], canonical_id, name, spec, start, end, interval_s, aggregations or [spec[1]])
+        sampler = _recorded_sampler(recorded, emu.state.data["metrics_seed"], canonical_id, name, spec)
+        points = metrics.series(emu.state.data["metrics_seed"], canonical_id, name, spec, start, end, interval_s, aggregations or [spec[1]],
+                                sampler)
         value.append({"id": "%s/providers/Microsoft.Insights/metrics/%s" % (canonical_id, name), "type": "Microsoft.Insights/metrics",
                       "name": {"value": name, "localizedValue": _localized(name)}, "displayDescription": "%s (emulated)." % _localized(name),
                       "unit": spec[0], "errorCode": "Success",
@@ -503,6 +531,64 @@ def _metrics(emu, resource_id, kind):
     return json_response({"cost": sum(len(item["timeseries"][0]["data"]) for item in value),
                           "timespan": "%s/%s" % (_iso(start), _iso(end)), "interval": interval_text,
                           "namespace": namespace, "resourceregion": emu.state.get(collection, resource_id).get("location"), "value": value})
+
+
+def _recorded_sampler(recorded, seed, resource_id, name, spec):
+    """Within a synthetic autoscale history, the deployment's CPU and capacity are those recorded under its counts."""
+    if recorded is None or name not in history.RECORDED_METRICS:
+        return None
+
+    def sampler(minute):
+        if recorded.covers(minute):
+            return recorded.deployment_value(name, minute)
+        return metrics.sample(seed, resource_id, name, spec, minute)
+    return sampler
+
+
+def _is_setting(resource_id):
+    lowered = [segment.lower() for segment in resource_id.split("/") if segment]
+    return len(lowered) == 8 and lowered[5:7] == [INSIGHTS, "autoscalesettings"]
+
+
+def _setting_metrics(emu, setting_id, kind):
+    """The platform metrics of an autoscale setting (Microsoft.Insights/autoscalesettings): from its synthetic history,
+    none for minutes without one."""
+    stored = emu.state.get("autoscale", setting_id)
+    if stored is None:
+        return json_response({"code": "ResourceNotFound", "message": "The resource '%s' was not found." % setting_id}, 404)
+    canonical_id = stored["id"]
+    table = history.SETTING_METRICS
+    if kind == "metricdefinitions":
+        return json_response({"value": [_setting_definition(canonical_id, name, spec) for name, spec in table.items()]})
+    names = [name.strip() for name in (request.args.get("metricnames") or next(iter(table))).split(",") if name.strip()]
+    unknown = [name for name in names if metrics.find_metric(table, name) is None]
+    if unknown:
+        return json_response({"code": "BadRequest", "message": "Failed to find metric configuration for provider: Microsoft.Insights, "
+                              "resource Type: autoscalesettings, metric: %s, Valid metrics: %s" % (unknown[0], ",".join(table))}, 400)
+    try:
+        start, end, interval_s, interval_text = _time_window()
+        splits = history.dimension_filter(request.args.get("$filter") or request.args.get("filter"))
+    except ValueError as exc:
+        return json_response({"code": "BadRequest", "message": str(exc)}, 400)
+    recorded = history.for_setting(emu.state, canonical_id)
+    value = []
+    for name in (metrics.find_metric(table, name) for name in names):
+        aggregation = request.args.get("aggregation") or table[name][1]
+        timeseries = history.setting_timeseries(recorded, name, splits, start, end, interval_s, aggregation)
+        value.append({"id": "%s/providers/Microsoft.Insights/metrics/%s" % (canonical_id, name), "type": "Microsoft.Insights/metrics",
+                      "name": {"value": name, "localizedValue": table[name][2]}, "displayDescription": table[name][3],
+                      "unit": "Count", "errorCode": "Success", "timeseries": timeseries})
+    return json_response({"cost": 0, "timespan": "%s/%s" % (_iso(start), _iso(end)), "interval": interval_text,
+                          "namespace": "Microsoft.Insights/autoscalesettings", "resourceregion": stored.get("location"), "value": value})
+
+
+def _setting_definition(setting_id, name, spec):
+    dimension = spec[0]
+    return {"id": "%s/providers/microsoft.insights/metricdefinitions/%s" % (setting_id, name), "resourceId": setting_id,
+            "namespace": "Microsoft.Insights/autoscalesettings", "name": {"value": name, "localizedValue": spec[2]},
+            "displayDescription": spec[3], "isDimensionRequired": False, "unit": "Count", "primaryAggregationType": spec[1],
+            "supportedAggregationTypes": list(metrics.AGGREGATIONS), "metricAvailabilities": [{"timeGrain": "PT1M", "retention": "P93D"}],
+            "dimensions": [{"value": dimension, "localizedValue": dimension}] if dimension else []}
 
 
 def _localized(name):
@@ -572,5 +658,5 @@ HANDLERS = {
     "subscriptions": _subscriptions, "subscription": _subscription, "resource_groups": _resource_groups,
     "resource_group": _resource_group, "autoscale_list": _autoscale_list, "autoscale_item": _autoscale_item,
     "ml_list": _ml_list, "ml_item": _ml_item, "ml_operation_status": _ml_operation_status,
-    "ml_operation_result": _ml_operation_result,
+    "ml_operation_result": _ml_operation_result, "activity_log": _activity_log,
 }

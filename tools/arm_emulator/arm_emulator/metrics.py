@@ -160,15 +160,16 @@ def sample(seed, resource_id, metric, spec, minute):
     return round(value, 3)
 
 
-def series(seed, resource_id, metric, spec, start, end, interval_s, aggregations):
-    """Data points between two datetimes, aggregated per interval."""
+def series(seed, resource_id, metric, spec, start, end, interval_s, aggregations, sampler=None):
+    """Data points between two datetimes, aggregated per interval; ``sampler(minute)`` replaces ``sample`` when given."""
+    sampler = sampler or (lambda minute: sample(seed, resource_id, metric, spec, minute))
     points = []
     cursor = int(start.timestamp() // interval_s * interval_s)
     stop = end.timestamp()
     step = max(1, int(interval_s // 60 // 60))
     while cursor < stop and len(points) < 50000:
         minutes = range(cursor // 60, (cursor + int(interval_s)) // 60, step)
-        values = [val for val in (sample(seed, resource_id, metric, spec, minute) for minute in minutes) if val is not None]
+        values = [val for val in (sampler(minute) for minute in minutes) if val is not None]
         point = {"timeStamp": datetime.datetime.fromtimestamp(cursor, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
         if values:
             totals = {"Average": round(sum(values) / len(values), 3), "Minimum": min(values), "Maximum": max(values),

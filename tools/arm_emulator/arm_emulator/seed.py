@@ -67,6 +67,28 @@ def default_seed():
             ],
         }],
         "autoscale_settings": [],
+        "autoscale_history": [fraud_green_history()],
+    }
+
+
+def _cpu_rule(operator, threshold, window, direction):
+    """A CPU rule of ep-fraud/green's history profile, in Azure's wire format."""
+    return {"metricTrigger": {"metricName": "CpuUtilizationPercentage", "operator": operator, "threshold": threshold,
+                              "statistic": "Average", "timeAggregation": "Average", "timeGrain": "PT1M", "timeWindow": window},
+            "scaleAction": {"direction": direction, "type": "ChangeCount", "value": "1", "cooldown": "PT15M"}}
+
+
+def fraud_green_history():
+    """The synthetic autoscale history of ws-prod/ep-fraud/green (history.py makes it): the two weeks before the
+    emulator started, under the policy playbooks/inventory gives the deployment (production: 2 to 6 instances, CPU above
+    70 % over 5 minutes adds one, below 30 % over 10 minutes removes one, 15 minute cooldowns), with an engine that
+    runs every minute, reads metrics 4 minutes late and waits 10 minutes for a new instance."""
+    return {
+        "resource_group": "rg-ml-prod", "workspace": "ws-prod", "endpoint": "ep-fraud", "deployment": "green",
+        "setting_name": "autoscale-ep-fraud-green", "days": 14,
+        "engine": {"evaluation_minutes": 1, "metric_lag_minutes": 4, "provisioning_minutes": 10},
+        "profile": {"name": "default", "capacity": {"minimum": "2", "maximum": "6", "default": "2"},
+                    "rules": [_cpu_rule("GreaterThan", 70, "PT5M", "Increase"), _cpu_rule("LessThan", 30, "PT10M", "Decrease")]},
     }
 
 
@@ -89,6 +111,7 @@ def make_seed(workspaces, endpoints_per_workspace, deployments_per_endpoint, res
     seed = default_seed()
     seed["subscriptions"][0]["display_name"] = "ML Fleet (emulated)"
     seed["subscriptions"][0]["resource_groups"] = groups
+    seed["autoscale_history"] = []
     return seed
 
 

@@ -3,6 +3,7 @@
 import json
 import os
 import threading
+import time
 
 from arm_emulator import resources
 from arm_emulator.seed import stable_uuid
@@ -162,7 +163,21 @@ def build_from_seed(seed):
             body["id"] = resources.autoscale_id(body.pop("subscription_id", seed["subscriptions"][0]["subscription_id"]),
                                                 body.pop("resource_group"), body["name"])
         _store(data, "autoscale", normalize_autoscale(body, "seed@armemulator.local", resources.SEEDED_AT))
+    data["history_anchor"] = int(seed.get("history_anchor") or time.time() // 60)
+    data["autoscale_history"] = [_history_recipe(recipe, seed) for recipe in seed.get("autoscale_history") or []]
+    data["activity_log"] = list(seed.get("activity_log") or [])
     return data
+
+
+def _history_recipe(recipe, seed):
+    """A history recipe with its setting and target ids (a seed names them by resource group, workspace, endpoint,
+    deployment and setting name)."""
+    entry = json.loads(json.dumps(recipe))
+    sub = entry.pop("subscription_id", seed["subscriptions"][0]["subscription_id"])
+    names = [entry.pop(key) for key in ("resource_group", "workspace", "endpoint", "deployment")]
+    entry["target"] = resources.deployment_id(sub, *names)
+    entry["setting_id"] = resources.autoscale_id(sub, names[0], entry.pop("setting_name"))
+    return entry
 
 
 def _store(data, collection, body):
