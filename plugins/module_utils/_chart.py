@@ -28,7 +28,8 @@ import math
 from ansible_collections.mlops.autoscale.plugins.module_utils import _engine
 
 MAX_POINTS = 1500
-COLORS = {"recorded": "#7f8c8d", "current": "#1f77b4", "proposed": "#d62728", "slo": "#2ca02c"}
+MARKERS = {"Increase": "^", "Decrease": "v"}
+COLORS = {"history": "#ff7f0e", "recorded": "#7f8c8d", "current": "#1f77b4", "proposed": "#d62728", "slo": "#2ca02c"}
 
 
 class ChartError(Exception):
@@ -134,6 +135,13 @@ def build_chart(title, window, replay_inputs, replays, slo=None):
             "table": {"columns": ["figure"] + labels, "rows": rows}}
 
 
+def add_recorded_actions(chart, actions):
+    """Overlay the scale actions autoscale recorded ((epoch minute, direction, from, to)) on the instances panel."""
+    panel = chart["panels"][-1]
+    panel["markers"] = [{"time": minute * 60, "value": after, "marker": MARKERS.get(way, "o"), "color": COLORS["history"],
+                         "label": "recorded action"} for minute, way, _before, after in actions]
+
+
 # ---------------------------------------------------------------- drawing (matplotlib)
 
 def _pyplot():
@@ -155,6 +163,12 @@ def _draw_panel(axis, panel, start, step):
             axis.step(times, values, where="post", color=item.get("color"), linewidth=1.8, label=item["label"])
         else:
             axis.plot(times, values, color=item.get("color"), linewidth=0.8, label=item["label"])
+    labelled = set()
+    for marker in panel.get("markers") or []:
+        label = marker["label"] if marker["label"] not in labelled else None
+        labelled.add(marker["label"])
+        axis.scatter([datetime.datetime.fromtimestamp(marker["time"], datetime.timezone.utc)], [marker["value"]], marker=marker["marker"],
+                     color=marker["color"], s=36, zorder=5, label=label)
     for line in panel.get("lines") or []:
         axis.axhline(line["value"], color=line.get("color", "#999"), linestyle="--", linewidth=1, label=line["label"])
     axis.set_title(panel["title"], loc="left", fontsize=10)

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 UNIT_SECONDS = (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
@@ -58,3 +59,26 @@ def iso_duration(seconds):
     if clock or not days:
         text += "T" + (clock or "0S")
     return text
+
+
+def parse_utc_minute(value, field):
+    """An aware UTC datetime floored to the minute from ``YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]`` (no zone: UTC)."""
+    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError("{0}: {1!r} is not a date and time; use YYYY-MM-DDTHH:MM:SSZ (UTC)".format(field, value)) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc).replace(second=0, microsecond=0)
+
+
+def utc_window(window, end, field_range, now=None):
+    """(start, end) of a history window: ``window`` a duration within ``field_range`` (low and high seconds and how to
+    say them), ``end`` a UTC date and time or None (the current minute)."""
+    seconds = parse_duration(window, "window")
+    low, high, allowed = field_range
+    if not low <= seconds <= high:
+        raise ValueError("window: {0} is out of range; allowed: {1}".format(window, allowed))
+    stop = parse_utc_minute(end, "end") if end else (now or datetime.datetime.now(datetime.timezone.utc)).replace(second=0, microsecond=0)
+    return stop - datetime.timedelta(seconds=seconds), stop

@@ -124,6 +124,20 @@ options:
   html_path:
     description: Write a self-contained HTML page (inline SVG, no scripts) with the same charts and the figures to this path.
     type: path
+  compare_history:
+    description:
+      - Also read what autoscale recorded for the current setting over the same window (the activity log, as
+        M(mlops.autoscale.autoscale_history) reads it), match the replay's scale actions with the recorded ones, and search
+        the engine parameters C(metric_lag), C(provisioning_delay) and C(evaluation_interval) for the values that match the
+        history best. The result is RV(simulation.history); the pictures mark the recorded actions.
+      - The search is a coordinate search over a small documented grid, starting from O(parameters) (C(docs/history.md)).
+        Each step replays the whole window, so it takes some seconds per day of window.
+    type: bool
+    default: false
+  history_tolerance:
+    description: How far apart (a duration) a replayed and a recorded action of the same direction may be to match.
+    type: str
+    default: 5m
 extends_documentation_fragment:
   - mlops.autoscale._simulate
   - mlops.autoscale._azure
@@ -167,6 +181,15 @@ EXAMPLES = r"""
       proposed {{ what_if.simulation.proposed.summary.instance_hours }} h;
       SLO breached {{ what_if.simulation.current.summary.slo_minutes_breached }} vs
       {{ what_if.simulation.proposed.summary.slo_minutes_breached }} min
+
+- name: How well does the model match what autoscale really did last week, and with which engine constants?
+  mlops.autoscale.autoscale_simulate:
+    resource_group: rg-ml-prod
+    workspace: ws-prod
+    endpoint: ep-fraud
+    deployment: green
+    compare_history: true
+  register: calibrated
 
 - name: Replay a fixed day with a slower engine (5 minute runs, 10 minute provisioning)
   mlops.autoscale.autoscale_simulate:
@@ -242,6 +265,23 @@ simulation:
       type: dict
       returned: always
       sample: {instance_hours: -35.2, peak_instances: 1, minutes_at_maximum: -60, slo_minutes_breached: 4}
+    history:
+      description:
+        - With O(compare_history), the replay of the current setting matched with what autoscale recorded; else null.
+        - C(recorded_actions) (how many scale actions autoscale recorded in the window), C(tolerance_minutes); C(as_given)
+          (C(matched), C(missed), C(extra), C(mean_offset_minutes) with O(parameters) as given); C(events) (each recorded
+          action with C(time), C(direction), C(from), C(to), C(matched), C(offset_minutes), replay minus record);
+          C(calibration) (null without recorded actions) with C(parameters) (the best fit, in the form O(parameters) takes),
+          C(changed) (the parameters the search moved), C(matched), C(missed), C(extra), C(mean_offset_minutes) of the best
+          fit, and C(trials) (every parameter set tried with its figures).
+      type: dict
+      returned: always
+      sample:
+        recorded_actions: 50
+        tolerance_minutes: 5
+        as_given: {matched: 41, missed: 9, extra: 7, mean_offset_minutes: 0.85}
+        calibration: {parameters: {metric_lag: 4m, provisioning_delay: 10m, evaluation_interval: 1m}, changed: [metric_lag, provisioning_delay],
+                      matched: 50, missed: 0, extra: 0, mean_offset_minutes: 0.0}
     png_path:
       description: The PNG written, or null.
       type: str
@@ -254,18 +294,19 @@ import datetime
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.mlops.autoscale.plugins.module_utils import _engine, _model
+from ansible_collections.mlops.autoscale.plugins.module_utils import _engine, _history, _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._api import AutoscaleSettings, OnlineDeployments
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
-from ansible_collections.mlops.autoscale.plugins.module_utils._chart import ChartError, build_chart, window_values, write_html, write_png
-from ansible_collections.mlops.autoscale.plugins.module_utils._durations import parse_duration
+from ansible_collections.mlops.autoscale.plugins.module_utils._chart import (
+    ChartError, add_recorded_actions, build_chart, window_values, write_html, write_png)
+from ansible_collections.mlops.autoscale.plugins.module_utils._durations import parse_duration, utc_window
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import resolve_target
 from ansible_collections.mlops.autoscale.plugins.module_utils._metrics import MetricHistory
 from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, simulation_parameters_spec, target_spec
 from ansible_collections.mlops.autoscale.plugins.module_utils._vocabulary import POLICY
 
-WINDOW_RANGE = (3600, 30 * 86400)
+WINDOW_RANGE = (3600, 30 * 86400, "1h to 30d")
 ROLE_PREFIX = "endpoint_autoscale_"
 CAPACITY_METRIC = "DeploymentCapacity"
 
@@ -292,23 +333,13 @@ def build_spec():
         "max_timeline": {"type": "int", "default": 500},
         "png_path": {"type": "path"},
         "html_path": {"type": "path"},
+        "compare_history": {"type": "bool", "default": False},
+        "history_tolerance": {"type": "str", "default": "5m"},
     })
     return spec
 
 
 # ---------------------------------------------------------------- pure helpers
-
-def parse_end(value):
-    """An aware UTC datetime, floored to the minute, from ``YYYY-MM-DDTHH:MM[:SS][Z|+00:00]``."""
-    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    try:
-        moment = datetime.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise ValueError("end: {0!r} is not a date and time; use YYYY-MM-DDTHH:MM:SSZ (UTC)".format(value)) from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment.astimezone(datetime.timezone.utc).replace(second=0, microsecond=0)
-
 
 def proposed_setting(proposed, target_ids, name):
     """The canonical setting for a proposed policy in the role's vocabulary; ValueError names the path."""
@@ -331,6 +362,14 @@ def proposed_setting(proposed, target_ids, name):
     except ValueError as error:
         raise ValueError("proposed.{0}".format(error)) from error
     return setting
+
+
+def _history_events(recorded, matched):
+    """Each recorded action with the replayed one it matched (offset in minutes, replay minus record), or none."""
+    offsets = {index: offset for index, _other, offset in matched["pairs"]}
+    return [{"time": _engine.iso_minute(minute), "direction": way, "from": before, "to": after,
+             "matched": index in offsets, "offset_minutes": offsets.get(index)}
+            for index, (minute, way, before, after) in enumerate(recorded)]
 
 
 def _longest_window(settings):
@@ -376,10 +415,8 @@ class SimulateManager:
         params = self.params
         try:
             engine_params = _engine.parameters({key: value for key, value in (params["parameters"] or {}).items() if value is not None})
-            window = parse_duration(params["window"], "window")
-            if not WINDOW_RANGE[0] <= window <= WINDOW_RANGE[1]:
-                raise ValueError("window: {0} is out of range; allowed: 1h to 30d".format(params["window"]))
-            end = parse_end(params["end"]) if params["end"] else datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+            start, end = utc_window(params["window"], params["end"], WINDOW_RANGE)
+            window = int((end - start).total_seconds())
             name = params["setting_name"] or target.default_name
             proposed = proposed_setting(params["proposed"], target.ids, name) if params["proposed"] is not None else None
             slo = None
@@ -404,7 +441,8 @@ class SimulateManager:
         current = self._current(target)
         policies = {label: setting for label, setting in (("current", current), ("proposed", proposed)) if setting}
         start = end - datetime.timedelta(seconds=window)
-        lead = _longest_window(policies.values()) + parse_duration(engine_params["metric_lag"], "metric_lag") + 60
+        lags = [engine_params["metric_lag"]] + (_history.CALIBRATION_GRID["metric_lag"] if self.params["compare_history"] else [])
+        lead = _longest_window(policies.values()) + max(parse_duration(lag, "metric_lag") for lag in lags) + 60
         fetch_start = start - datetime.timedelta(seconds=lead)
         needed = self._needed(policies, slo, target)
         metrics, unreadable = self.history.fetch_all(needed, fetch_start, end)
@@ -415,11 +453,48 @@ class SimulateManager:
         replays = self._replay(policies, metrics, (start, end), engine_params, observed, slo)
         window_minutes = (int(start.timestamp() // 60), int(window // 60))
         result = self._result(target, window_minutes, engine_params, (needed, metrics, observed), replays, current)
+        recorded = None
+        if self.params["compare_history"]:
+            recorded, result["history"] = self._compare_history(current, (start, end), engine_params, (metrics, observed))
         if self.params["png_path"] or self.params["html_path"]:
             title = "Autoscale simulation: {0}/{1}, {2} to {3}".format(
                 target.names["endpoint"], target.names["deployment"], result["window"]["start"], result["window"]["end"])
-            self._write_pictures(build_chart(title, window_minutes, (needed, metrics, policies, observed), replays, slo), result)
+            chart = build_chart(title, window_minutes, (needed, metrics, policies, observed), replays, slo)
+            if recorded:
+                add_recorded_actions(chart, recorded)
+            self._write_pictures(chart, result)
         return {"changed": False, "simulation": result}
+
+    def _compare_history(self, current, window, engine_params, inputs):
+        """(recorded actions, RV(simulation.history)): the live policy's replay matched with what autoscale recorded,
+        and the engine parameters that match it best."""
+        if current is None:
+            self.module.warn("compare_history: the deployment has no autoscale setting, so there is no history to compare with.")
+            return None, None
+        (start, end), (metrics, observed) = window, inputs
+        try:
+            tolerance = parse_duration(self.params["history_tolerance"], "history_tolerance") // 60
+        except ValueError as error:
+            self._fail(error)
+        entries = _history.timeline(_history.HistoryReader(self.module.session).events(start, end, "resourceUri", current["id"]))
+        recorded = _history.recorded_actions(entries)
+
+        def replay(overrides):
+            events = _engine.simulate(current, metrics, start, end, dict(engine_params, **overrides), observed_capacity=observed)["events"]
+            return _history.match(recorded, _history.replayed_actions(events), tolerance)
+        given = {name: engine_params[name] for name in _history.CALIBRATION_GRID}
+        as_given = replay(given)
+        outcome = {"recorded_actions": len(recorded), "tolerance_minutes": tolerance,
+                   "as_given": {key: value for key, value in as_given.items() if key != "pairs"},
+                   "events": _history_events(recorded, as_given), "calibration": None}
+        if not recorded:
+            self.module.warn("compare_history: autoscale recorded no scale action in the window; nothing to calibrate against.")
+            return recorded, outcome
+        best, result, trials = _history.calibrate(replay, given)
+        outcome["calibration"] = {"parameters": dict(engine_params, **best), "changed": sorted(
+            name for name in best if best[name] != given[name]), "trials": trials,
+            **{key: value for key, value in result.items() if key != "pairs"}}
+        return recorded, outcome
 
     def _current(self, target):
         """The live setting in the vocabulary, or None (not asked for, or the deployment has none)."""
@@ -463,6 +538,7 @@ class SimulateManager:
             "current": outputs.get("current"),
             "proposed": outputs.get("proposed"),
             "comparison": _engine.compare(outputs.get("current"), outputs.get("proposed")),
+            "history": None,
             "png_path": None,
             "html_path": None,
         }
