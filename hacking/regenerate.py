@@ -176,9 +176,9 @@ def manual_scale_fragment(vocabulary) -> str:
 
 
 def simulate_fragment(vocabulary) -> str:
-    """doc_fragments/_simulate.py: autoscale_simulate's engine parameters."""
-    return fragment("The engine parameters of autoscale_simulate.",
-                    {"DOCUMENTATION": full_docs({"parameters": vocabulary.SIMULATION_PARAMETERS_OPTION})})
+    """doc_fragments/_simulate.py: the engine parameters and the SLO of the replaying modules."""
+    return fragment("The engine parameters and the SLO of autoscale_simulate and autoscale_recommend.",
+                    {"DOCUMENTATION": full_docs({"parameters": vocabulary.SIMULATION_PARAMETERS_OPTION, "slo": vocabulary.SLO_OPTION})})
 
 
 def role_argument_specs(vocabulary) -> str:

@@ -345,14 +345,13 @@ class _Metrics:
         last = (end_minute // grain) * grain - grain
         if first > last:
             first = last
-        grains = []
-        bucket = first
-        while bucket <= last:
-            values = [value for value in (self.value(rule["key"], rule["aggregation"], minute) for minute in range(bucket, bucket + grain))
-                      if value is not None]
-            if values:
-                grains.append(_combine(rule["aggregation"], values))
-            bucket += grain
+        read = self.value
+        key, aggregation = rule["key"], rule["aggregation"]
+        if grain == 1:
+            # A one-minute grain is the minute's value whatever the statistic: no per-grain combining.
+            grains = [value for value in (read(key, aggregation, minute) for minute in range(first, last + 1)) if value is not None]
+        else:
+            grains = self._grains(key, aggregation, grain, (first, last))
         if not grains:
             return None
         how = rule["time_aggregation"]
@@ -367,6 +366,19 @@ class _Metrics:
         if how == "Last":
             return grains[-1]
         return sum(grains) / len(grains)
+
+    def _grains(self, key, aggregation, grain, bounds):
+        """The statistic of each grain from ``bounds[0]`` to ``bounds[1]`` (grain starts) that has data."""
+        first, last = bounds
+        grains = []
+        bucket = first
+        while bucket <= last:
+            values = [value for value in (self.value(key, aggregation, minute) for minute in range(bucket, bucket + grain))
+                      if value is not None]
+            if values:
+                grains.append(_combine(aggregation, values))
+            bucket += grain
+        return grains
 
 
 def _combine(aggregation, values):

@@ -22,8 +22,8 @@ from ansible_collections.mlops.autoscale.plugins.module_utils._durations import 
 from ansible_collections.mlops.autoscale.plugins.module_utils._timezones import canonical_time_zone
 from ansible_collections.mlops.autoscale.plugins.module_utils._vocabulary import (
     CAPACITY, DIMENSION, DIMENSION_OPERATORS, DIRECTIONS, FIXED_DATE, MAX_CAPACITY, MAX_PROFILES, MAX_RULES, MAX_TAG_KEY, MAX_TAG_VALUE,
-    MAX_TAGS, MIN_ML_CAPACITY, NOTIFICATIONS, OPERATORS, POLICY, PROFILE, RECURRENCE, RULE, SCALE_MODES, SCALE_TYPES, STATISTICS,
-    TIME_AGGREGATIONS, WEBHOOK, WEEKDAYS)
+    MAX_TAGS, MIN_ML_CAPACITY, NOTIFICATIONS, OPERATORS, POLICY, PROFILE, RECURRENCE, ROLE_PREFIX, RULE, SCALE_MODES, SCALE_TYPES,
+    STATISTICS, TIME_AGGREGATIONS, WEBHOOK, WEEKDAYS)
 
 ML_DEPLOYMENT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments"
 ML_ENDPOINT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
@@ -553,6 +553,30 @@ def policy_profiles(policy, purge_rules=True, root="policy"):
             profile["rules"] = merged(given.get("rules") or [], where + ".rules")
         profiles.append((where, profile))
     return profiles
+
+
+def setting_from_policy(proposed, target_ids, name, root="proposed"):
+    """The canonical setting of a whole policy in the role's vocabulary (its variable names accepted as well); ValueError
+    names the path under ``root``."""
+    given = {}
+    for key, value in proposed.items():
+        short = key[len(ROLE_PREFIX):] if key.startswith(ROLE_PREFIX) else key
+        if short not in POLICY:
+            raise ValueError("{0}.{1}: unknown; allowed: {2}".format(root, key, ", ".join(POLICY)))
+        given[short] = value
+    capacity = given.get("capacity")
+    if capacity is None and not given.get("profiles"):
+        raise ValueError("{0}.capacity: required (minimum, maximum, default), unless profiles holds the whole policy".format(root))
+    if capacity is not None and not isinstance(capacity, dict):
+        raise ValueError("{0}.capacity: must be a dict (minimum, maximum, default)".format(root))
+    profiles = [build_profile(profile, target_ids, field) for field, profile in policy_profiles(given, root=root)]
+    setting = new_setting(name, None, target_ids.deployment_id)
+    setting["profiles"] = fold_end_profiles(profiles)
+    try:
+        validate_setting(setting)
+    except ValueError as error:
+        raise ValueError("{0}.{1}".format(root, error)) from error
+    return setting
 
 
 def _policy_value(policy, key):

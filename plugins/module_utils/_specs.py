@@ -76,6 +76,11 @@ def simulation_parameters_spec():
     return option_spec(vocabulary.SIMULATION_PARAMETERS_OPTION)
 
 
+def slo_spec():
+    """The ``slo`` option of autoscale_simulate and autoscale_recommend."""
+    return option_spec(vocabulary.SLO_OPTION)
+
+
 def common_write_spec():
     """Options every write module takes besides its own: target, setting name, location, strict, state."""
     spec = argument_spec(vocabulary.TARGET)

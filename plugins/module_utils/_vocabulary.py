@@ -310,6 +310,9 @@ PROFILES_OPTION = {
     ],
 }
 
+#: The prefix of the role endpoint_autoscale's variables (endpoint_autoscale_capacity is the policy's capacity).
+ROLE_PREFIX = "endpoint_autoscale_"
+
 # A whole policy in the role's words (autoscale_state's O(policy), autoscale_simulate's O(proposed), the role's variables).
 # Rules are "partial" here: rule_defaults go under them before the vocabulary's defaults apply.
 POLICY = {
@@ -713,6 +716,40 @@ SIMULATION_PARAMETERS_OPTION = {
     "description": [
         "The engine model's choices where the Azure documentation is silent or gives a range (see "
         "C(docs/simulation.md), which gives the reason for each default).",
+    ],
+}
+
+#: The service level a replay counts breaches of (autoscale_simulate, autoscale_recommend).
+SLO = {
+    "metric_name": {
+        "type": "str", "required": True,
+        "description": ["The metric."],
+    },
+    "metric_resource": {
+        "type": "str",
+        "description": ["V(deployment), V(endpoint) or a resource id; defaults as for rules (the deployment when it emits the metric)."],
+    },
+    "threshold": {
+        "type": "float", "required": True,
+        "description": ["The threshold."],
+    },
+    "operator": {
+        "type": "str", "choices": ["GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual"], "default": "GreaterThan",
+        "description": ["How a minute's value is compared with O(slo.threshold) to count as a breach."],
+    },
+    "aggregation": {
+        "type": "str", "choices": ["Average", "Minimum", "Maximum", "Total"], "default": "Average",
+        "description": ["Which per-minute aggregation of the metric is compared."],
+    },
+}
+
+SLO_OPTION = {
+    "type": "dict", "suboptions": SLO,
+    "description": [
+        "A metric and threshold to count breaches of, per minute, under each policy (for example V(RequestLatency_P99) "
+        "above V(500) milliseconds, or V(CpuUtilizationPercentage) above V(85)).",
+        "Metrics listed in O(parameters.per_instance_metrics) are rescaled to each policy's simulated instance count "
+        "before they are compared; other metrics are compared as recorded, so every policy sees the same breaches.",
     ],
 }
 

@@ -79,35 +79,6 @@ options:
         so host variables replay with the cooldowns the role applies.
       - The policy is checked against the service limits as the write modules check it.
     type: dict
-  slo:
-    description:
-      - A metric and threshold to count breaches of, per minute, under each policy (for example V(RequestLatency_P99)
-        above V(500) milliseconds, or V(CpuUtilizationPercentage) above V(85)).
-      - Metrics listed in O(parameters.per_instance_metrics) are rescaled to each policy's simulated instance count
-        before they are compared; other metrics are compared as recorded, so both policies see the same breaches.
-    type: dict
-    suboptions:
-      metric_name:
-        description: The metric.
-        type: str
-        required: true
-      metric_resource:
-        description: V(deployment), V(endpoint) or a resource id; defaults as for rules (the deployment when it emits the metric).
-        type: str
-      threshold:
-        description: The threshold.
-        type: float
-        required: true
-      operator:
-        description: How a minute's value is compared with O(slo.threshold) to count as a breach.
-        type: str
-        choices: [GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual]
-        default: GreaterThan
-      aggregation:
-        description: Which per-minute aggregation of the metric is compared.
-        type: str
-        choices: [Average, Minimum, Maximum, Total]
-        default: Average
   max_events:
     description: At most this many scale events and as many skip records are returned per policy (the first ones).
     type: int
@@ -292,23 +263,16 @@ simulation:
 
 import datetime
 
-from ansible.module_utils.basic import missing_required_lib
-
 from ansible_collections.mlops.autoscale.plugins.module_utils import _engine, _history, _model
-from ansible_collections.mlops.autoscale.plugins.module_utils._api import AutoscaleSettings, OnlineDeployments
+from ansible_collections.mlops.autoscale.plugins.module_utils._api import OnlineDeployments
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AzureAutoscaleModule
-from ansible_collections.mlops.autoscale.plugins.module_utils._chart import (
-    ChartError, add_recorded_actions, build_chart, window_values, write_html, write_png)
+from ansible_collections.mlops.autoscale.plugins.module_utils._chart import add_recorded_actions, build_chart, window_values
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import parse_duration, utc_window
-from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
 from ansible_collections.mlops.autoscale.plugins.module_utils._manager import resolve_target
-from ansible_collections.mlops.autoscale.plugins.module_utils._metrics import MetricHistory
-from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, simulation_parameters_spec, target_spec
-from ansible_collections.mlops.autoscale.plugins.module_utils._vocabulary import POLICY
+from ansible_collections.mlops.autoscale.plugins.module_utils._replay import ReplayManager
+from ansible_collections.mlops.autoscale.plugins.module_utils._specs import TARGET_CONSTRAINTS, simulation_parameters_spec, slo_spec, target_spec
 
 WINDOW_RANGE = (3600, 30 * 86400, "1h to 30d")
-ROLE_PREFIX = "endpoint_autoscale_"
-CAPACITY_METRIC = "DeploymentCapacity"
 
 
 def build_spec():
@@ -320,14 +284,7 @@ def build_spec():
         "end": {"type": "str"},
         "simulate_current": {"type": "bool", "default": True},
         "proposed": {"type": "dict"},
-        "slo": {"type": "dict", "options": {
-            "metric_name": {"type": "str", "required": True},
-            "metric_resource": {"type": "str"},
-            "threshold": {"type": "float", "required": True},
-            "operator": {"type": "str", "choices": ["GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual"],
-                         "default": "GreaterThan"},
-            "aggregation": {"type": "str", "choices": ["Average", "Minimum", "Maximum", "Total"], "default": "Average"},
-        }},
+        "slo": slo_spec(),
         "parameters": simulation_parameters_spec(),
         "max_events": {"type": "int", "default": 200},
         "max_timeline": {"type": "int", "default": 500},
@@ -341,44 +298,12 @@ def build_spec():
 
 # ---------------------------------------------------------------- pure helpers
 
-def proposed_setting(proposed, target_ids, name):
-    """The canonical setting for a proposed policy in the role's vocabulary; ValueError names the path."""
-    given = {}
-    for key, value in proposed.items():
-        short = key[len(ROLE_PREFIX):] if key.startswith(ROLE_PREFIX) else key
-        if short not in POLICY:
-            raise ValueError("proposed.{0}: unknown; allowed: {1}".format(key, ", ".join(POLICY)))
-        given[short] = value
-    capacity = given.get("capacity")
-    if capacity is None and not given.get("profiles"):
-        raise ValueError("proposed.capacity: required (minimum, maximum, default), unless profiles holds the whole policy")
-    if capacity is not None and not isinstance(capacity, dict):
-        raise ValueError("proposed.capacity: must be a dict (minimum, maximum, default)")
-    profiles = [_model.build_profile(profile, target_ids, field) for field, profile in _model.policy_profiles(given, root="proposed")]
-    setting = _model.new_setting(name, None, target_ids.deployment_id)
-    setting["profiles"] = _model.fold_end_profiles(profiles)
-    try:
-        _model.validate_setting(setting)
-    except ValueError as error:
-        raise ValueError("proposed.{0}".format(error)) from error
-    return setting
-
-
 def _history_events(recorded, matched):
     """Each recorded action with the replayed one it matched (offset in minutes, replay minus record), or none."""
     offsets = {index: offset for index, _other, offset in matched["pairs"]}
     return [{"time": _engine.iso_minute(minute), "direction": way, "from": before, "to": after,
              "matched": index in offsets, "offset_minutes": offsets.get(index)}
             for index, (minute, way, before, after) in enumerate(recorded)]
-
-
-def _longest_window(settings):
-    longest = 60
-    for setting in settings:
-        for profile in setting["profiles"]:
-            for rule in profile["rules"]:
-                longest = max(longest, parse_duration(rule["time_window"], "time_window") + parse_duration(rule["time_grain"], "time_grain"))
-    return longest
 
 
 def _bounded(result, max_events, max_timeline):
@@ -399,17 +324,8 @@ def _bounded(result, max_events, max_timeline):
 
 # ---------------------------------------------------------------- the manager
 
-class SimulateManager:
+class SimulateManager(ReplayManager):
     """Reads the current setting and the metric history, replays the policies, renders the pictures."""
-
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.settings = AutoscaleSettings(module.session)
-        self.history = MetricHistory(module.session)
-
-    def _fail(self, error):
-        self.module.fail_json(msg=str(error).lstrip("."))
 
     def _inputs(self, target):
         params = self.params
@@ -418,12 +334,8 @@ class SimulateManager:
             start, end = utc_window(params["window"], params["end"], WINDOW_RANGE)
             window = int((end - start).total_seconds())
             name = params["setting_name"] or target.default_name
-            proposed = proposed_setting(params["proposed"], target.ids, name) if params["proposed"] is not None else None
-            slo = None
-            if params["slo"]:
-                rule = _model.build_rule(dict(params["slo"], operator="GreaterThan", direction="Increase"), target.ids, "slo")
-                slo = dict(params["slo"], metric_name=rule["metric_name"], metric_resource_uri=rule["metric_resource_uri"],
-                           role=rule["metric_resource"], key=_engine.series_key(rule["metric_resource_uri"], rule["metric_name"]))
+            proposed = _model.setting_from_policy(params["proposed"], target.ids, name) if params["proposed"] is not None else None
+            slo = self.slo_series(params["slo"], target)
             for key in ("max_events", "max_timeline"):
                 if params[key] < 1:
                     raise ValueError("{0}: must be at least 1".format(key))
@@ -438,18 +350,13 @@ class SimulateManager:
         except ValueError as error:
             self._fail(error)
         engine_params, window, end, proposed, slo = self._inputs(target)
-        current = self._current(target)
+        current = None
+        if self.params["simulate_current"]:
+            current = self.live_setting(target, "The deployment has no autoscale setting: only the proposed policy is replayed.")
         policies = {label: setting for label, setting in (("current", current), ("proposed", proposed)) if setting}
         start = end - datetime.timedelta(seconds=window)
         lags = [engine_params["metric_lag"]] + (_history.CALIBRATION_GRID["metric_lag"] if self.params["compare_history"] else [])
-        lead = _longest_window(policies.values()) + max(parse_duration(lag, "metric_lag") for lag in lags) + 60
-        fetch_start = start - datetime.timedelta(seconds=lead)
-        needed = self._needed(policies, slo, target)
-        metrics, unreadable = self.history.fetch_all(needed, fetch_start, end)
-        for entry, error in unreadable:
-            self.module.warn("The {0} metric of {1} cannot be read ({2}): the rules that read it are replayed without data, as "
-                             "metrics Azure cannot read.".format(entry["metric_name"], entry["metric_resource_uri"], error.message))
-        observed = self._observed_capacity(target, fetch_start, end)
+        needed, metrics, observed = self.read_history(list(policies.values()), slo, target, (start, end), lags)
         replays = self._replay(policies, metrics, (start, end), engine_params, observed, slo)
         window_minutes = (int(start.timestamp() // 60), int(window // 60))
         result = self._result(target, window_minutes, engine_params, (needed, metrics, observed), replays, current)
@@ -462,7 +369,7 @@ class SimulateManager:
             chart = build_chart(title, window_minutes, (needed, metrics, policies, observed), replays, slo)
             if recorded:
                 add_recorded_actions(chart, recorded)
-            self._write_pictures(chart, result)
+            self.write_pictures(chart, result)
         return {"changed": False, "simulation": result}
 
     def _compare_history(self, current, window, engine_params, inputs):
@@ -495,20 +402,6 @@ class SimulateManager:
             name for name in best if best[name] != given[name]), "trials": trials,
             **{key: value for key, value in result.items() if key != "pairs"}}
         return recorded, outcome
-
-    def _current(self, target):
-        """The live setting in the vocabulary, or None (not asked for, or the deployment has none)."""
-        if not self.params["simulate_current"]:
-            return None
-        raw = self.settings.find_by_target(target.resource_group, target.ids.deployment_id,
-                                           [self.params["setting_name"] or target.default_name])
-        if raw is None:
-            self.module.warn("The deployment has no autoscale setting: only the proposed policy is replayed.")
-            return None
-        try:
-            return _model.normalise_setting(raw)
-        except ValueError as error:
-            self._fail(error)
 
     def _replay(self, policies, metrics, window, engine_params, observed, slo):
         """{label: the engine's result} for each policy."""
@@ -548,54 +441,6 @@ class SimulateManager:
         values = window_values(metrics.get(entry["key"]), entry["aggregations"][0], start_minute, minutes)
         return {"metric_name": entry["metric_name"], "metric_resource_uri": entry["metric_resource_uri"],
                 "aggregations": entry["aggregations"], "minutes_with_data": sum(1 for value in values if value is not None)}
-
-    def _needed(self, policies, slo, target):
-        merged = {}
-        for setting in policies.values():
-            for entry in _engine.required_series(setting):
-                known = merged.setdefault(entry["key"], entry)
-                for aggregation in entry["aggregations"]:
-                    if aggregation not in known["aggregations"]:
-                        known["aggregations"].append(aggregation)
-        if slo:
-            known = merged.setdefault(slo["key"], {"key": slo["key"], "metric_resource_uri": slo["metric_resource_uri"],
-                                                   "metric_name": slo["metric_name"], "metric_namespace": None, "dimensions": [],
-                                                   "aggregations": []})
-            if slo["aggregation"] not in known["aggregations"]:
-                known["aggregations"].append(slo["aggregation"])
-        for entry in merged.values():
-            entry["role"] = _model.metric_resource_role(entry["metric_resource_uri"], target.ids)
-            if entry["role"] not in ("deployment", "endpoint"):
-                entry["role"] = "other resource"
-        return list(merged.values())
-
-    def _observed_capacity(self, target, start, end):
-        """The recorded instance count, or None (with a warning) when Azure Monitor does not have it."""
-        try:
-            series = self.history.fetch(target.ids.deployment_id, CAPACITY_METRIC, None, ["Average"], start, end)
-        except AutoscaleError as error:
-            if error.status in (400, 404):
-                self.module.warn("The deployment's {0} metric could not be read ({1}); metrics are replayed as recorded.".format(
-                    CAPACITY_METRIC, error.message))
-                return None
-            raise
-        if not any(value for value in series["values"]["Average"]):
-            return None
-        return series
-
-    def _write_pictures(self, chart, result):
-        params = self.params
-        try:
-            if params["html_path"]:
-                write_html(params["html_path"], chart)
-                result["html_path"] = params["html_path"]
-            if params["png_path"]:
-                write_png(params["png_path"], chart)
-                result["png_path"] = params["png_path"]
-        except ChartError as error:
-            self.module.fail_json(msg=missing_required_lib(error.missing, reason="png_path and html_path"), exception=str(error))
-        except OSError as error:
-            self.module.fail_json(msg="Failed to write the simulation picture: {0}".format(error))
 
 
 def main():

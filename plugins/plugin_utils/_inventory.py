@@ -22,10 +22,11 @@ from ansible.errors import AnsibleError
 from ansible_collections.mlops.autoscale.plugins.module_utils._api import OnlineDeployments
 from ansible_collections.mlops.autoscale.plugins.module_utils._azure import AZURE_AUTH_SPEC, SDK_IMPORT_ERROR, Session
 from ansible_collections.mlops.autoscale.plugins.module_utils._errors import AutoscaleError
+from ansible_collections.mlops.autoscale.plugins.module_utils._vocabulary import ROLE_PREFIX
 
 #: The host variables that name a deployment, in the role endpoint_autoscale's vocabulary.
 TARGET_VARS = ("resource_group", "workspace", "endpoint", "deployment", "subscription_id")
-VAR_PREFIX = "endpoint_autoscale_"
+VAR_PREFIX = ROLE_PREFIX
 
 #: The Session options an inventory source may set (documented by the doc fragment mlops.autoscale._azure).
 #: Other Session options (present or future) take their defaults: ``cache`` is the inventory cache option

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mlops.autoscale.plugins.module_utils import _chart
+from ansible_collections.mlops.autoscale.plugins.module_utils import _chart, _replay
 from ansible_collections.mlops.autoscale.plugins.modules import autoscale_simulate, autoscale_state
 from ansible_collections.mlops.autoscale.tests.unit.plugins.modules.utils import AnsibleExitJson, AnsibleFailJson, run_module
 
@@ -108,7 +108,7 @@ def test_bad_input_fails_before_reading_metrics(emulator, target_args, args, mes
 def test_png_without_matplotlib(emulator, target_args, tmp_path, monkeypatch):
     def missing(_path, _chart_data):
         raise _chart.ChartError("no matplotlib", missing="matplotlib")
-    monkeypatch.setattr(autoscale_simulate, "write_png", missing)
+    monkeypatch.setattr(_replay, "write_png", missing)
     kind, result = run_module(autoscale_simulate, dict(target_args, window="1h", end=END, proposed=PROPOSED,
                                                        png_path=str(tmp_path / "x.png")))
     assert kind is AnsibleFailJson

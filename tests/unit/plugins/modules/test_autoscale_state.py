@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.modules import autoscale_state
 from ansible_collections.mlops.autoscale.tests.unit.plugins.modules.utils import AnsibleExitJson, AnsibleFailJson, run_module
 
@@ -128,14 +129,11 @@ def test_policy_in_the_roles_vocabulary_then_repeat(emulator, target_args):
 
 
 def test_policy_and_the_simulators_proposed_policy_are_the_same_profiles(emulator, target_args, deployment):
-    from ansible_collections.mlops.autoscale.plugins.module_utils import _model  # pylint: disable=import-outside-toplevel
-    from ansible_collections.mlops.autoscale.plugins.modules import autoscale_simulate  # pylint: disable=import-outside-toplevel
-
     kind, result = run_module(autoscale_state, dict(target_args, policy=POLICY, _ansible_check_mode=True))
     assert kind is AnsibleExitJson, result
     ids = _model.target_ids_from_deployment_id(deployment()["id"])
     role_variables = {"endpoint_autoscale_" + key: value for key, value in POLICY.items()}
-    proposed = autoscale_simulate.proposed_setting(role_variables, ids, "x")
+    proposed = _model.setting_from_policy(role_variables, ids, "x")
     assert _model.render(proposed)["profiles"] == result["autoscale_setting"]["profiles"]
 
 

@@ -68,7 +68,7 @@ def test_simulate_examples_propose_lint_free_policies(deployment):
                  if "proposed" in task.get("mlops.autoscale.autoscale_simulate", {})]
     assert proposals
     for proposed in proposals:
-        assert lint_setting(autoscale_simulate.proposed_setting(proposed, target, "s")) == []
+        assert lint_setting(_model.setting_from_policy(proposed, target, "s")) == []
 
 
 def _walkthrough_policy():
@@ -92,4 +92,4 @@ def test_the_seed_walkthrough_leaves_a_lint_free_policy(deployment):
     target = _model.target_ids_from_deployment_id(deployment("ep-fraud", "blue")["id"])
     profiles = _walkthrough_policy()
     resolved = _resolved(profiles, {"walkthrough_deployment": "blue"})
-    assert lint_setting(autoscale_simulate.proposed_setting({"profiles": resolved}, target, "s")) == []
+    assert lint_setting(_model.setting_from_policy({"profiles": resolved}, target, "s")) == []
