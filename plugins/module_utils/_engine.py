@@ -283,7 +283,7 @@ class _Metrics:
         self.sim_start = sim_start
         self.ready_history = []      # simulated ready instances per minute from sim_start
         self.initial_ready = 1
-        self._cache = {}             # (key, aggregation, minute) -> value; a past minute's value never changes
+        self._cache = {}             # (key, aggregation) -> {minute: value}; a past minute's value never changes
 
     def _observed_at(self, minute):
         observed = self.observed
@@ -305,13 +305,24 @@ class _Metrics:
 
     def value(self, key, aggregation, minute):
         """The value of a series at an epoch minute (None: no data), cached once the minute is in the past."""
-        token = (key, aggregation, minute)
-        if token in self._cache:
-            return self._cache[token]
-        value = self._value(key, aggregation, minute)
-        if minute < self.sim_start + len(self.ready_history):
-            self._cache[token] = value
-        return value
+        return self.values(key, aggregation, minute, minute + 1)[0]
+
+    def values(self, key, aggregation, first, stop):
+        """The values of a series from minute ``first`` up to ``stop`` (excluded), each cached once it is in the past."""
+        cache = self._cache.get((key, aggregation))
+        if cache is None:
+            cache = self._cache[(key, aggregation)] = {}
+        settled = self.sim_start + len(self.ready_history)
+        result = []
+        for minute in range(first, stop):
+            if minute in cache:
+                result.append(cache[minute])
+                continue
+            value = self._value(key, aggregation, minute)
+            if minute < settled:
+                cache[minute] = value
+            result.append(value)
+        return result
 
     def _value(self, key, aggregation, minute):
         series = self.metrics.get(key)
@@ -345,11 +356,10 @@ class _Metrics:
         last = (end_minute // grain) * grain - grain
         if first > last:
             first = last
-        read = self.value
         key, aggregation = rule["key"], rule["aggregation"]
         if grain == 1:
             # A one-minute grain is the minute's value whatever the statistic: no per-grain combining.
-            grains = [value for value in (read(key, aggregation, minute) for minute in range(first, last + 1)) if value is not None]
+            grains = [value for value in self.values(key, aggregation, first, last + 1) if value is not None]
         else:
             grains = self._grains(key, aggregation, grain, (first, last))
         if not grains:
@@ -373,8 +383,7 @@ class _Metrics:
         grains = []
         bucket = first
         while bucket <= last:
-            values = [value for value in (self.value(key, aggregation, minute) for minute in range(bucket, bucket + grain))
-                      if value is not None]
+            values = [value for value in self.values(key, aggregation, bucket, bucket + grain) if value is not None]
             if values:
                 grains.append(_combine(aggregation, values))
             bucket += grain
