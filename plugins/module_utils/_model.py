@@ -579,6 +579,40 @@ def setting_from_policy(proposed, target_ids, name, root="proposed"):
     return setting
 
 
+def present_fields(mapping, keys):
+    """The ``keys`` of ``mapping`` that are set (not None), copied."""
+    return {key: copy.deepcopy(mapping[key]) for key in keys if mapping.get(key) is not None}
+
+
+def role_rule(rule):
+    """A rule as the role takes it: output-only keys and unset (null) fields dropped."""
+    return present_fields(rule, RULE)
+
+
+def role_profile(profile):
+    """A scheduled (or additional default) profile as the role's ``endpoint_autoscale_profiles`` takes it."""
+    result = {"name": profile["name"], "capacity": present_fields(profile["capacity"], CAPACITY)}
+    if profile.get("recurrence"):
+        result["recurrence"] = present_fields(profile["recurrence"], RECURRENCE)
+    if profile.get("fixed_date"):
+        result["fixed_date"] = present_fields(profile["fixed_date"], FIXED_DATE)
+    result["rules"] = [role_rule(rule) for rule in profile.get("rules") or []]
+    return result
+
+
+def policy_from_setting(setting):
+    """The inverse of setting_from_policy: a setting's profiles as a policy in the role's vocabulary (the first default
+    profile is the default one; a setting without one has ``capacity`` None)."""
+    profiles = setting.get("profiles") or []
+    default = next((profile for profile in profiles if is_default_profile(profile)), None)
+    return {
+        "default_profile_name": default["name"] if default else "default",
+        "capacity": present_fields(default["capacity"], CAPACITY) if default else None,
+        "rules": [role_rule(rule) for rule in default.get("rules") or []] if default else [],
+        "profiles": [role_profile(profile) for profile in profiles if profile is not default],
+    }
+
+
 def _policy_value(policy, key):
     value = policy.get(key)
     return copy.deepcopy(POLICY[key].get("default")) if value is None else value

@@ -36,18 +36,14 @@ import textwrap
 import yaml
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _vocabulary as vocabulary
-from ansible_collections.mlops.autoscale.plugins.module_utils._model import REDACTED, is_default_profile
+from ansible_collections.mlops.autoscale.plugins.module_utils._model import REDACTED, is_default_profile, policy_from_setting, present_fields
 from ansible_collections.mlops.autoscale.plugins.plugin_utils._inventory import (
     VAR_PREFIX, assign_host_names, default_groups, target_vars,
 )
 
 MASKED_WEBHOOKS_VAR = VAR_PREFIX + "masked_webhook_uris"
 
-#: The fields the write modules take, in the vocabulary's order (metric_resource_uri is output only).
-RULE_KEYS = tuple(vocabulary.RULE)
-CAPACITY_KEYS = tuple(vocabulary.CAPACITY)
-RECURRENCE_KEYS = tuple(vocabulary.RECURRENCE)
-FIXED_DATE_KEYS = tuple(vocabulary.FIXED_DATE)
+#: The fields of a notification block, in the vocabulary's order.
 NOTIFICATION_KEYS = tuple(vocabulary.NOTIFICATIONS)
 EMPTY_NOTIFICATIONS = {name: field["default"] for name, field in vocabulary.NOTIFICATIONS.items()}
 
@@ -59,31 +55,11 @@ def plain(value):
     return json.loads(json.dumps(value))
 
 
-def _pick(mapping, keys):
-    return {key: copy.deepcopy(mapping[key]) for key in keys if mapping.get(key) is not None}
-
-
-def role_rule(rule):
-    """A rule as the role takes it: output-only keys and unset (null) fields dropped."""
-    return _pick(rule, RULE_KEYS)
-
-
-def role_profile(profile):
-    """A scheduled (or additional default) profile as the role's ``endpoint_autoscale_profiles`` takes it."""
-    result = {"name": profile["name"], "capacity": _pick(profile["capacity"], CAPACITY_KEYS)}
-    if profile.get("recurrence"):
-        result["recurrence"] = _pick(profile["recurrence"], RECURRENCE_KEYS)
-    if profile.get("fixed_date"):
-        result["fixed_date"] = _pick(profile["fixed_date"], FIXED_DATE_KEYS)
-    result["rules"] = [role_rule(rule) for rule in profile.get("rules") or []]
-    return result
-
-
 def role_notifications(block):
     """``(notifications, masked URIs)``: the block in the role's vocabulary, masked webhook URIs moved to a variable."""
     if not block:
         return copy.deepcopy(EMPTY_NOTIFICATIONS), []
-    result = _pick(block, NOTIFICATION_KEYS)
+    result = present_fields(block, NOTIFICATION_KEYS)
     for key, empty in EMPTY_NOTIFICATIONS.items():
         result.setdefault(key, copy.deepcopy(empty))
     masked = []
@@ -126,14 +102,8 @@ def setting_to_role_vars(setting):
         notes.append("The setting has no default profile (a profile without recurrence or fixed_date): its profiles are all "
                      "in endpoint_autoscale_profiles, and endpoint_autoscale_capacity is null.")
     variables = target_vars(target)
-    variables.update({
-        VAR_PREFIX + "setting_name": setting["name"],
-        VAR_PREFIX + "enabled": bool(setting.get("enabled")),
-        VAR_PREFIX + "default_profile_name": default["name"] if default else "default",
-        VAR_PREFIX + "capacity": _pick(default["capacity"], CAPACITY_KEYS) if default else None,
-        VAR_PREFIX + "rules": [role_rule(rule) for rule in default.get("rules") or []] if default else [],
-        VAR_PREFIX + "profiles": [role_profile(profile) for profile in profiles if profile is not default],
-    })
+    variables.update({VAR_PREFIX + "setting_name": setting["name"], VAR_PREFIX + "enabled": bool(setting.get("enabled"))})
+    variables.update({VAR_PREFIX + key: value for key, value in policy_from_setting(setting).items()})
     notifications, masked = role_notifications(setting.get("notifications"))
     if masked:
         variables[MASKED_WEBHOOKS_VAR] = masked

@@ -25,7 +25,9 @@ from conftest import OUTPUT_DIR, playbook_env, venv_tool  # pylint: disable=impo
 from ansible_collections.mlops.autoscale.plugins.modules import (
     autoscale_info, autoscale_profile, autoscale_rule, autoscale_simulate, autoscale_state,
 )
-from ansible_collections.mlops.autoscale.plugins.plugin_utils._export import EMPTY_NOTIFICATIONS, RULE_KEYS, role_profile
+from ansible_collections.mlops.autoscale.plugins.module_utils._model import role_profile
+from ansible_collections.mlops.autoscale.plugins.module_utils._vocabulary import RULE
+from ansible_collections.mlops.autoscale.plugins.plugin_utils._export import EMPTY_NOTIFICATIONS
 from ansible_collections.mlops.autoscale.tests.unit.plugins.modules.utils import (
     AnsibleExitJson, extract_warnings_texts, forget_cloud, run_module,
 )
@@ -181,7 +183,7 @@ def test_profile_and_rule_parts_write_nothing(run, world, entry, name):  # pylin
         _assert_no_write(world, result, 'autoscale_profile {0}'.format(profile['name']))
         for rule in profile['rules']:
             world.emulator.clear_requests()
-            args = {key: rule[key] for key in RULE_KEYS if rule.get(key) is not None}
+            args = {key: rule[key] for key in RULE if rule.get(key) is not None}
             result = run(autoscale_rule, dict(args, target_id=target_id, profile_name=profile['name'], _ansible_diff=True))
             _assert_no_write(world, result, 'autoscale_rule {0} of {1}'.format(rule['metric_name'], profile['name']))
 

@@ -10,8 +10,6 @@ import pytest
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _model
 from ansible_collections.mlops.autoscale.plugins.module_utils._diff import compare
-from ansible_collections.mlops.autoscale.plugins.plugin_utils._export import role_profile
-
 from ansible_collections.mlops.autoscale.tests.unit.plugins.module_utils.model_data import (
     CPU_OUT, DEPLOYMENT_ID, ENDPOINT_ID, PORTAL_POLICY, TARGET, build_profiles,
 )
@@ -95,7 +93,7 @@ def test_drifted_end_profile_stays_a_profile_and_its_fold_is_a_difference(portal
 def test_drifted_end_profile_round_trips_as_a_profile(portal_raw):
     portal_raw["properties"]["profiles"][2]["rules"].pop()
     have = _model.normalise_setting(portal_raw)
-    policy = [role_profile(profile) for profile in _model.render(have)["profiles"]]
+    policy = [_model.role_profile(profile) for profile in _model.render(have)["profiles"]]
     wanted = _model.apply_setting(have, profiles=build_profiles(policy))
     assert not compare(have, wanted).has_differences()
     assert _model.to_wire(wanted, portal_raw)["properties"]["profiles"] == portal_raw["properties"]["profiles"]

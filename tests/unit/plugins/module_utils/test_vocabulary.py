@@ -15,7 +15,6 @@ import pytest
 import yaml
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _engine, _model, _specs, _vocabulary
-from ansible_collections.mlops.autoscale.plugins.plugin_utils import _export
 from ansible_collections.mlops.autoscale.tests.unit.plugins.module_utils.model_data import CPU_OUT, TARGET
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -93,7 +92,6 @@ def test_a_changed_default_reaches_the_code(monkeypatch):
     assert _model.build_rule(dict(CPU_OUT, cooldown=None), TARGET, "rule")["cooldown"] == "20m"
     with pytest.raises(ValueError, match=r"rule\.time_window"):
         _model.build_rule(dict(CPU_OUT, time_window="15m"), TARGET, "rule")
-    assert _export.RULE_KEYS == tuple(_vocabulary.RULE)
 
 
 def test_engine_defaults_are_the_documented_ones():
