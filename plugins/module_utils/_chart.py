@@ -29,7 +29,8 @@ from ansible_collections.mlops.autoscale.plugins.module_utils import _engine
 
 MAX_POINTS = 1500
 MARKERS = {"Increase": "^", "Decrease": "v"}
-COLORS = {"history": "#ff7f0e", "recorded": "#7f8c8d", "current": "#1f77b4", "proposed": "#d62728", "slo": "#2ca02c"}
+COLORS = {"history": "#ff7f0e", "recorded": "#7f8c8d", "current": "#1f77b4", "proposed": "#d62728", "recommended": "#9467bd",
+          "slo": "#2ca02c"}
 
 
 class ChartError(Exception):

@@ -40,7 +40,8 @@ SETTING_VAR = "mlops_autoscale_in_controller"
 SETTING_ENV = "MLOPS_AUTOSCALE_IN_CONTROLLER"
 
 MODULE_PACKAGE = "ansible_collections.mlops.autoscale.plugins.modules."
-MODULES = ("autoscale_history", "autoscale_info", "autoscale_profile", "autoscale_rule", "autoscale_simulate", "autoscale_state", "manual_scale")
+MODULES = ("autoscale_history", "autoscale_info", "autoscale_profile", "autoscale_recommend", "autoscale_rule", "autoscale_simulate", "autoscale_state",
+           "manual_scale")
 
 
 #: What azure-ai-ml reads from the environment when it is imported: a cloud registered in another process, or a metadata
