@@ -48,6 +48,8 @@ ALL_DAYS = WEEKDAYS + ["Saturday", "Sunday"]
 #: The order of the first sweep (the dimensions that move instance-hours most first); later sweeps are shuffled by seed.
 DIMENSIONS = ("minimum", "scale_out_threshold", "scale_in_margin", "peak_minimum", "maximum", "scale_out_step",
               "scale_in_cooldown", "scale_in_window", "scale_out_cooldown", "scale_out_window")
+#: The least share of the live policy's instance-hours a recommendation must save over the search part to replace it.
+MIN_SAVING = 0.02
 #: The fewest scale events a day the default budget allows, whatever the live policy does.
 CALM_EVENTS_PER_DAY = 4
 FIGURES = ("instance_hours", "slo_minutes_breached", "scale_events", "scale_outs", "scale_ins", "mean_instances",
@@ -355,6 +357,16 @@ class Search:
         return min(over, key=lambda measured: measured["instance_hours"]) if over else None
 
 
+def improves(best, current, budgets):
+    """Whether the best candidate is worth a change: within budgets where the live policy is not, or within budgets and
+    at least ``MIN_SAVING`` of the live policy's instance-hours cheaper (a smaller saving is noise of the model)."""
+    if best is None or not within(best, budgets):
+        return False
+    if not within(current, budgets):
+        return True
+    return best["instance_hours"] <= current["instance_hours"] * (1 - MIN_SAVING)
+
+
 def host_vars(policy):
     """The policy as the role endpoint_autoscale's host variables."""
     return {ROLE_PREFIX + key: value for key, value in policy.items()}
@@ -377,12 +389,13 @@ def explain(result, over_budget, live_findings):
         notes.append("The live policy does not pass the lints ({0}); the recommendation does.".format(
             ", ".join(sorted({finding["code"] for finding in live_findings}))))
     if result["keeps_live"]:
-        notes.append("No policy of the search space beat the live policy within the budgets over the search part of the "
-                     "window ({0} instance-hours, {1} SLO breach minutes, {2} scale events): the recommendation is the live "
-                     "policy.".format(search_current["instance_hours"], search_current["slo_minutes_breached"],
-                                      search_current["scale_events"]))
+        notes.append("No policy of the search space saved {3:g} % or more of the live policy's instance-hours within the "
+                     "budgets over the search part of the window ({0} instance-hours, {1} SLO breach minutes, {2} scale "
+                     "events): the recommendation is the live policy.".format(search_current["instance_hours"], search_current["slo_minutes_breached"],
+                                      search_current["scale_events"], MIN_SAVING * 100))
     if over_budget:
-        notes.append("The budgets bind: the cheapest policy tried used {0} instance-hours against {1}, but breached the SLO for "
+        notes.append("The budgets bind: over the search part the cheapest policy tried used {0} instance-hours against {1}, but "
+                     "breached the SLO for "
                      "{2} minutes (budget {3}) with {4} scale events (budget {5}).".format(
                          over_budget["instance_hours"], search_best["instance_hours"], over_budget["slo_minutes_breached"],
                          result["search"]["budgets"]["slo_minutes_breached"], over_budget["scale_events"],
@@ -476,7 +489,7 @@ def recommend(inputs, engine_params, parts, options):
         "provisioning_time": replayer.provisioning, "maximum_instances": options["maximum_instances"], "schedules": options["schedules"]})
     search = Search(space, replayer.judge(search_part), budgets, options["max_replays"], options["seed"])
     best, best_figures = search.run()
-    keeps_live = best_figures is None or rank(best_figures, budgets) >= rank(current, budgets)
+    keeps_live = not improves(best_figures, current, budgets)
     if keeps_live:
         policy, recommended, best_figures = _model.policy_from_setting(baseline), baseline, current
     else:

@@ -190,15 +190,19 @@ def _comment(lines):
     return "".join("# {0}\n".format(line) if line else "#\n" for line in wrapped)
 
 
-def host_vars_text(name, variables, notes):
+def host_vars_text(name, variables, notes, header=HEADER):
     """The text of ``host_vars/<name>.yml``."""
     lines = ["Host {0}: the autoscale policy of online deployment {1} of endpoint {2} in workspace {3}.".format(
         name, variables[VAR_PREFIX + "deployment"], variables[VAR_PREFIX + "endpoint"], variables[VAR_PREFIX + "workspace"])]
     lines.extend("NOTE: " + note for note in notes)
-    return HEADER + _comment(lines) + to_yaml(variables)
+    return header + _comment(lines) + to_yaml(variables)
 
 
-def hosts_text(hosts, skipped):
+EXPORT_INTRO = ["One host per online deployment that has an autoscale setting (deployments without one are not exported);",
+                "its policy is in host_vars/<host>.yml. Apply with: ansible-playbook -i <this directory> playbooks/configure_fleet.yml"]
+
+
+def hosts_text(hosts, skipped, header=HEADER, intro=None):
     """The text of ``hosts.yml``: every host, and the groups the inventory plugin online_deployments would make."""
     children = {}
     for name, variables, _notes in hosts:
@@ -206,16 +210,20 @@ def hosts_text(hosts, skipped):
         for group in default_groups(record):
             children.setdefault(group, {"hosts": {}})["hosts"][name] = None
     document = {"all": {"hosts": {name: None for name, _variables, _notes in hosts}, "children": children}}
-    lines = ["One host per online deployment that has an autoscale setting (deployments without one are not exported);",
-             "its policy is in host_vars/<host>.yml. Apply with: ansible-playbook -i <this directory> playbooks/configure_fleet.yml"]
+    lines = list(intro or EXPORT_INTRO)
     for item in skipped:
         lines.append("SKIPPED {0}: {1}".format(item["setting"], item["reason"]))
     if not hosts:
         document = {"all": {"hosts": {}}}
-    return HEADER + _comment(lines) + to_yaml(document)
+    return header + _comment(lines) + to_yaml(document)
 
 
 GROUP_VARS_ALL = {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}
+
+
+def group_vars_text(header=HEADER):
+    """The text of ``group_vars/all.yml``."""
+    return header + _comment(["Every host is an Azure deployment managed from the controller."]) + to_yaml(GROUP_VARS_ALL)
 
 
 def export_inventory(settings, workspace=None, resource_group=None):
@@ -224,9 +232,7 @@ def export_inventory(settings, workspace=None, resource_group=None):
     Returns ``{"files": {relative path: text}, "hosts": [host names], "skipped": [{setting, reason}]}``.
     """
     hosts, skipped = convert_settings(settings, workspace, resource_group)
-    files = {"hosts.yml": hosts_text(hosts, skipped),
-             "group_vars/all.yml": HEADER + _comment(["Every host is an Azure deployment managed from the controller."])
-             + to_yaml(GROUP_VARS_ALL)}
+    files = {"hosts.yml": hosts_text(hosts, skipped), "group_vars/all.yml": group_vars_text()}
     for name, variables, notes in hosts:
         files["host_vars/{0}.yml".format(name)] = host_vars_text(name, variables, notes)
     return {"files": files, "hosts": [name for name, _variables, _notes in hosts], "skipped": skipped}

@@ -92,13 +92,20 @@ def test_budgets_are_respected(per_day, expected_hours):
     assert result["held_out"]["recommended"]["instance_hours"] == pytest.approx(expected_hours)
 
 
-def test_a_budget_nothing_meets_keeps_the_live_policy_and_says_why():
+def test_no_scale_events_allowed_gives_a_fixed_count():
+    """Bringing the count into a new maximum is a clamp, not a scale event: a maximum of two meets a zero budget."""
     result = run(budgets={"scale_events_per_day": 0})
-    assert result["keeps_live"] is False or result["held_out"]["instance_hours_saved_percent"] == 0.0
+    assert result["search"]["recommended"]["scale_events"] == 0
+    assert result["held_out"]["recommended"]["scale_events"] == 0
+    assert result["held_out"]["recommended"]["instance_hours"] == pytest.approx(48.0)
+    assert result["policy"]["capacity"]["maximum"] == 2
+
+
+def test_a_search_that_cannot_save_keeps_the_live_policy_and_says_why():
     tight = run(budgets={"scale_events_per_day": 0, "slo_minutes_per_day": 0}, max_replays=1)
     assert tight["keeps_live"] is True
     assert tight["policy"] == _model.policy_from_setting(_model.setting_from_policy(LIVE_POLICY, TARGET, "s"))
-    assert any("beat the live policy" in note for note in tight["notes"])
+    assert any("the recommendation is the live policy" in note for note in tight["notes"])
 
 
 def test_the_search_is_deterministic_for_a_seed():
