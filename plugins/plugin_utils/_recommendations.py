@@ -13,7 +13,7 @@ deployment without an autoscale setting gets its target and the recommended poli
 
 from __future__ import annotations
 
-from ansible_collections.mlops.autoscale.plugins.module_utils._model import id_key
+from ansible_collections.mlops.autoscale.plugins.module_utils._model import id_key, parse_online_deployment_id
 from ansible_collections.mlops.autoscale.plugins.plugin_utils._export import (
     group_vars_text, host_vars_text, hosts_text, plain, setting_to_role_vars,
 )
@@ -40,7 +40,7 @@ def _host_variables(record, setting, recommendation):
     if setting is not None:
         variables, notes = setting_to_role_vars(setting)
     else:
-        variables = target_vars(record)
+        variables = target_vars(parse_online_deployment_id(record["id"]))
         notes = ["The deployment has no autoscale setting: applying this inventory creates one."]
     variables.update(recommendation["host_vars"])
     return variables, notes + _summary_note(recommendation)
@@ -63,7 +63,8 @@ def convert_results(results, settings):
         variables, notes = _host_variables(record, by_target.get(id_key(record["id"])), result["recommendation"])
         converted.append((record, variables, notes, result["recommendation"]))
     by_record = {id(record): rest for record, *rest in converted}
-    hosts = [(name, *by_record[id(record)]) for name, record in assign_host_names([item[0] for item in converted])]
+    named = assign_host_names([dict(parse_online_deployment_id(record["id"]), _record=record) for record, *_rest in converted])
+    hosts = [(name, *by_record[id(target["_record"])]) for name, target in named]
     return hosts, skipped
 
 

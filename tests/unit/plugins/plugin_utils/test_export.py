@@ -11,7 +11,7 @@ import copy
 import pytest
 import yaml
 
-from ansible_collections.mlops.autoscale.plugins.module_utils import _diff, _model
+from ansible_collections.mlops.autoscale.plugins.module_utils import _diff, _model, _vocabulary
 from ansible_collections.mlops.autoscale.plugins.plugin_utils import _export
 from ansible_collections.mlops.autoscale.tests.unit.plugins.module_utils.model_data import CLI_RAW, HOOK, PORTAL_RAW
 
@@ -71,7 +71,7 @@ def test_conversion_of_the_portal_setting():
     for rule in variables[P + "rules"]:
         assert "metric_resource_uri" not in rule
         assert "metric_namespace" not in rule  # null: the standard namespace
-        assert set(rule) <= set(_export.RULE_KEYS)
+        assert set(rule) <= set(_vocabulary.RULE)
     assert [profile["name"] for profile in variables[P + "profiles"]] == [p["name"] for p in setting["profiles"][1:]]
     assert variables[P + "tags"] == {"team": "search"}
     assert variables[P + "notifications"] == _export.EMPTY_NOTIFICATIONS
