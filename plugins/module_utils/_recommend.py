@@ -384,22 +384,22 @@ def explain(result, over_budget, live_findings):
     """Why the recommendation saves what it saves (or not): sentences for the operator."""
     notes = []
     search_current, search_best = result["search"]["current"], result["search"]["recommended"]
-    held = result["held_out"]
+    budgets, held = result["search"]["budgets"], result["held_out"]
     if live_findings:
-        notes.append("The live policy does not pass the lints ({0}); the recommendation does.".format(
-            ", ".join(sorted({finding["code"] for finding in live_findings}))))
+        codes = ", ".join(sorted({finding["code"] for finding in live_findings}))
+        notes.append("The live policy does not pass the lints ({0}); {1}.".format(
+            codes, "the recommendation keeps it, so fix them by hand" if result["keeps_live"] else "the recommendation does"))
     if result["keeps_live"]:
-        notes.append("No policy of the search space saved {3:g} % or more of the live policy's instance-hours within the "
-                     "budgets over the search part of the window ({0} instance-hours, {1} SLO breach minutes, {2} scale "
-                     "events): the recommendation is the live policy.".format(search_current["instance_hours"], search_current["slo_minutes_breached"],
-                                      search_current["scale_events"], MIN_SAVING * 100))
+        notes.append("No policy of the search space saved {0:g} % or more of the live policy's instance-hours within the "
+                     "budgets over the search part of the window ({1} instance-hours, {2} SLO breach minutes, {3} scale "
+                     "events): the recommendation is the live policy.".format(
+                         MIN_SAVING * 100, search_current["instance_hours"], search_current["slo_minutes_breached"],
+                         search_current["scale_events"]))
     if over_budget:
         notes.append("The budgets bind: over the search part the cheapest policy tried used {0} instance-hours against {1}, but "
-                     "breached the SLO for "
-                     "{2} minutes (budget {3}) with {4} scale events (budget {5}).".format(
+                     "breached the SLO for {2} minutes (budget {3}) with {4} scale events (budget {5}).".format(
                          over_budget["instance_hours"], search_best["instance_hours"], over_budget["slo_minutes_breached"],
-                         result["search"]["budgets"]["slo_minutes_breached"], over_budget["scale_events"],
-                         result["search"]["budgets"]["scale_events"]))
+                         budgets["slo_minutes_breached"], over_budget["scale_events"], budgets["scale_events"]))
     if search_current["mean_instances"] is not None and search_current["mean_instances"] < 1.2:
         notes.append("The live policy already runs at about one instance ({0} on average), the least an online deployment "
                      "can run.".format(search_current["mean_instances"]))

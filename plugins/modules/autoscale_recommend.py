@@ -225,10 +225,10 @@ recommendation:
       description:
         - The search over the earlier part of the window. C(window) (its start, end and minutes); C(budgets) (the
           C(slo_minutes_breached) and C(scale_events) a candidate may have over it); C(current) and C(recommended) (the
-          figures of the live and the recommended policy over it: C(instance_hours), C(slo_minutes_breached),
+          figures of the live and the recommended policy over it, C(instance_hours), C(slo_minutes_breached),
           C(scale_events), C(scale_outs), C(scale_ins), C(mean_instances), C(peak_instances), C(minutes_at_maximum));
           C(replays) (candidates replayed), C(rejected_by_lints), C(seed); C(space) (each dimension's values) with
-          C(start) (the live policy as a point of it) and C(best); C(pattern) (the daily pattern found: C(days), C(start),
+          C(start) (the live policy as a point of it) and C(best); C(pattern) (the daily pattern found, C(days), C(start),
           C(end) in UTC and C(ratio), or null).
       type: dict
     held_out:

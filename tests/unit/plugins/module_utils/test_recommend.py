@@ -40,7 +40,7 @@ def steady_history(days, cpu=30.0, recorded=4):
     return metrics, observed
 
 
-def inputs(metrics, observed, live_policy=LIVE_POLICY):
+def inputs(metrics, observed, live_policy):
     live = _model.setting_from_policy(live_policy, TARGET, "s", root="live") if live_policy else None
     baseline = live or _model.setting_from_policy({"capacity": {"minimum": 4, "maximum": 4, "default": 4}, "rules": []}, TARGET, "s")
     return {"live": live, "baseline": baseline, "fixed_count": None if live else 4, "target_ids": TARGET, "name": "s",
@@ -51,10 +51,11 @@ def options(**given):
     return dict({"budgets": None, "maximum_instances": None, "schedules": True, "max_replays": 60, "seed": 0}, **given)
 
 
-def run(days=3, share=1 / 3.0, engine=ENGINE, live_policy=LIVE_POLICY, **given):
+def run(days=3, share=1 / 3.0, engine=ENGINE, live=True, **given):
+    """The recommendation on a steady history, with the live policy (or none, ``live=False``)."""
     metrics, observed = steady_history(days)
     parts = _recommend.split_window(FIRST, days * DAY, share)
-    return _recommend.recommend(inputs(metrics, observed, live_policy), engine, parts, options(**given))[0]
+    return _recommend.recommend(inputs(metrics, observed, LIVE_POLICY if live else None), engine, parts, options(**given))[0]
 
 
 def test_split_holds_out_whole_days_at_the_end():
@@ -114,7 +115,7 @@ def test_the_search_is_deterministic_for_a_seed():
 
 
 def test_without_a_live_setting_the_fixed_count_is_the_baseline_and_cpu_is_searched():
-    result = run(live_policy=None)
+    result = run(live=False)
     assert result["held_out"]["current"]["instance_hours"] == pytest.approx(96.0)
     assert result["held_out"]["recommended"]["instance_hours"] == pytest.approx(48.0)
     assert all(rule["metric_name"] == "CpuUtilizationPercentage" for rule in result["policy"]["rules"])
