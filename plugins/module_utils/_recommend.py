@@ -36,6 +36,7 @@ QUANTILES_SCALE_OUT = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 #: The scale-in threshold as a share of the highest one that does not flap (see Space.scale_in_threshold).
 SCALE_IN_MARGINS = (0.5, 0.7, 0.85, 0.95)
 SCALE_OUT_STEPS = (1, 2, 3)
+SCALE_IN_STEPS = (1, 2)
 SCALE_IN_COOLDOWNS = ("5m", "10m", "15m", "30m")
 SCALE_OUT_WINDOWS = ("5m", "10m")
 SCALE_IN_WINDOWS = ("5m", "10m", "15m", "30m")
@@ -46,7 +47,7 @@ PEAK_PROFILE = "peak-hours"
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 ALL_DAYS = WEEKDAYS + ["Saturday", "Sunday"]
 #: The order of the first sweep (the dimensions that move instance-hours most first); later sweeps are shuffled by seed.
-DIMENSIONS = ("minimum", "scale_out_threshold", "scale_in_margin", "peak_minimum", "maximum", "scale_out_step",
+DIMENSIONS = ("minimum", "scale_out_threshold", "scale_in_margin", "peak_minimum", "maximum", "scale_out_step", "scale_in_step",
               "scale_in_cooldown", "scale_in_window", "scale_out_cooldown", "scale_out_window")
 #: The least share of the live policy's instance-hours a recommendation must save over the search part to replace it.
 MIN_SAVING = 0.02
@@ -118,6 +119,7 @@ class Space:
             "scale_out_threshold": out["threshold"] if out else stats["out_thresholds"][len(stats["out_thresholds"]) // 2],
             "scale_in_margin": None,
             "scale_out_step": _step(out) if out else 1,
+            "scale_in_step": _step(scale_in) if scale_in and scale_in is not out else 1,
             "scale_out_cooldown": out["cooldown"] if out and parse_duration(out["cooldown"], "cooldown") >= self.provisioning
             else provisioning_cooldown,
             "scale_in_cooldown": scale_in["cooldown"] if scale_in and scale_in is not out else "10m",
@@ -142,6 +144,7 @@ class Space:
             "scale_out_threshold": stats["out_thresholds"],
             "scale_in_margin": list(SCALE_IN_MARGINS),
             "scale_out_step": list(SCALE_OUT_STEPS),
+            "scale_in_step": list(SCALE_IN_STEPS),
             "scale_out_cooldown": [format_duration(provisioning + extra) for extra in (0, 300, 900)],
             "scale_in_cooldown": list(SCALE_IN_COOLDOWNS),
             "scale_out_window": list(SCALE_OUT_WINDOWS),
@@ -155,9 +158,10 @@ class Space:
 
     @staticmethod
     def flapping_limit(point):
-        """The scale-in threshold at and above which scaling in from minimum + 1 flaps: the engine projects the metric
-        to observed x (minimum + 1) / minimum, which must stay below the scale-out threshold (the lint's rule)."""
-        return point["scale_out_threshold"] * point["minimum"] / (point["minimum"] + 1.0)
+        """The scale-in threshold at and above which scaling in to the minimum flaps: from minimum + step the engine
+        projects the metric to observed x (minimum + step) / minimum, which must stay below the scale-out threshold
+        (the lint's rule)."""
+        return point["scale_out_threshold"] * point["minimum"] / float(point["minimum"] + point["scale_in_step"])
 
     def scale_in_threshold(self, point):
         """The scale-in threshold of a point: its margin of the flapping limit, whole for percentages."""
@@ -176,7 +180,8 @@ class Space:
                  type="ChangeCount", value=point["scale_out_step"], cooldown=point["scale_out_cooldown"],
                  time_window=point["scale_out_window"]),
             dict(in_template, operator=self.in_operator, threshold=self.scale_in_threshold(point), direction="Decrease",
-                 type="ChangeCount", value=1, cooldown=point["scale_in_cooldown"], time_window=point["scale_in_window"]),
+                 type="ChangeCount", value=point["scale_in_step"], cooldown=point["scale_in_cooldown"],
+                 time_window=point["scale_in_window"]),
         ]
         fixed = point["minimum"] == point["maximum"]      # a fixed count needs no rules (and the lints refuse rules there)
         policy = {"default_profile_name": self.default_profile_name,
@@ -196,7 +201,7 @@ class Space:
         lowest = point["peak_minimum"] or point["minimum"]
         return (point["minimum"] <= point["maximum"] and 0 < self.scale_in_threshold(point) < point["scale_out_threshold"]
                 and (not point["peak_minimum"] or point["minimum"] < point["peak_minimum"] <= point["maximum"])
-                and (point["scale_out_step"] == 1 or point["scale_out_step"] <= point["maximum"] - lowest))
+                and all(point[step] == 1 or point[step] <= point["maximum"] - lowest for step in ("scale_out_step", "scale_in_step")))
 
 
 def _round_up(seconds, unit):

@@ -158,3 +158,18 @@ def test_thresholds_of_other_metrics_come_from_the_history():
     stats = _recommend.history_stats(load, None, "RequestsPerMinute", False)
     assert stats["out_thresholds"] == sorted(stats["out_thresholds"]) and 40 <= stats["out_thresholds"][0] <= 60
     assert stats["integer_thresholds"] is False
+
+
+@pytest.mark.parametrize("minimum,step", [(1, 1), (2, 1), (2, 2), (3, 2)])
+def test_the_highest_scale_in_margin_never_flaps(minimum, step):
+    """Just below the flapping limit the lint finds nothing; at it, scaling in to the minimum flaps."""
+    space = _recommend.Space(None, 4, _recommend.default_rule(DEPLOYMENT_ID), {
+        "out_thresholds": [80], "integer_thresholds": True, "pattern": None},
+        {"provisioning_time": 900, "maximum_instances": 8, "schedules": False})
+    point = dict(space.start, minimum=minimum, maximum=8, scale_out_threshold=80, scale_in_step=step, scale_in_margin=0.95)
+    assert space.flapping_limit(point) == pytest.approx(80.0 * minimum / (minimum + step))
+    assert _recommend.lint_setting(_model.setting_from_policy(space.policy(point), TARGET, "s"), provisioning_time=900) == []
+    flapping = dict(point, scale_in_margin=1.05)
+    codes = {finding["code"] for finding in _recommend.lint_setting(
+        _model.setting_from_policy(space.policy(flapping), TARGET, "s"), provisioning_time=900)}
+    assert codes == {"flapping-thresholds"}
