@@ -560,7 +560,8 @@ def simulate(setting, metrics, start, end, params=None, observed_capacity=None, 
     ``observed_capacity``: the instance count the metrics were recorded under (a series dict like a metric's, or an int);
     with it, the metrics in ``per_instance_metrics`` are rescaled to the simulated count. ``slo``: {key, aggregation,
     operator, threshold}: minutes where that series (rescaled alike) breaches the threshold are counted.
-    Returns {summary, events, skipped, timeline (change points), warnings} (+ ``series`` with ``keep_series``).
+    Returns {summary, events, skipped, timeline (change points), warnings, slo_breaches (the epoch minutes that breached,
+    None without ``slo``)} (+ ``series`` with ``keep_series``).
     """
     first, stop = _epoch_minute(start, "start"), _epoch_minute(end, "end")
     if stop <= first:
@@ -585,6 +586,7 @@ class _Replay:
         self.report = _RuleReport(self.schedule.profiles)
         self.slo = slo
         self.slo_minutes = 0
+        self.slo_breaches = []          # the epoch minutes that breached the SLO
         self.slo_series = [] if keep_series and slo else None
         self.keep_series = keep_series
         self.count = self.starting_count()
@@ -724,6 +726,7 @@ class _Replay:
         value = self.reader.value(self.slo["key"], self.slo.get("aggregation") or "Average", minute)
         if value is not None and OPERATORS[self.slo.get("operator") or "GreaterThan"](value, self.slo["threshold"]):
             self.slo_minutes += 1
+            self.slo_breaches.append(minute)
         if self.slo_series is not None:
             self.slo_series.append(value)
 
@@ -738,6 +741,7 @@ class _Replay:
             "timeline": _change_points(self.first, self.counts, self.readies, self.profile_names),
             "rules": self.report.rows,
             "warnings": sorted(set(self.warnings)),
+            "slo_breaches": self.slo_breaches if self.slo else None,
         }
         if self.keep_series:
             result["series"] = {"start": self.first * 60, "instances": self.counts, "ready": self.readies, "slo": self.slo_series}

@@ -287,23 +287,35 @@ def daily_pattern(demand):
 
 # ---------------------------------------------------------------- judging a policy
 
-def figures(summary):
-    """The figures of a replay the search and the result compare."""
-    result = {name: summary.get(name) for name in FIGURES if name in summary}
-    result["scale_events"] = summary["scale_outs"] + summary["scale_ins"]
-    result["slo_minutes_breached"] = summary.get("slo_minutes_breached") or 0
-    return result
+def figures(result, halves_at=None):
+    """The figures of a replay the search and the result compare; with ``halves_at`` (an epoch minute) also the SLO
+    breach minutes before and from it (``slo_minutes_by_half``)."""
+    summary = result["summary"]
+    measured = {name: summary.get(name) for name in FIGURES if name in summary}
+    measured["scale_events"] = summary["scale_outs"] + summary["scale_ins"]
+    measured["slo_minutes_breached"] = summary.get("slo_minutes_breached") or 0
+    if halves_at is not None:
+        breaches = result.get("slo_breaches") or []
+        early = sum(1 for minute in breaches if minute < halves_at)
+        measured["slo_minutes_by_half"] = [early, len(breaches) - early]
+    return measured
 
 
 def within(measured, budgets):
-    """Whether the figures stay within the budgets (SLO breach minutes, scale events)."""
-    return measured["slo_minutes_breached"] <= budgets["slo_minutes_breached"] and measured["scale_events"] <= budgets["scale_events"]
+    """Whether the figures stay within the budgets: SLO breach minutes (over the search part and over each of its
+    halves, so that a candidate cannot buy its savings with the breaches of one stretch) and scale events."""
+    halves = zip(measured.get("slo_minutes_by_half") or [], budgets.get("slo_minutes_by_half") or [])
+    return (measured["slo_minutes_breached"] <= budgets["slo_minutes_breached"] and measured["scale_events"] <= budgets["scale_events"]
+            and all(used <= allowed for used, allowed in halves))
 
 
 def rank(measured, budgets):
     """Sort key: candidates within budgets first, by instance-hours; others by how far over budget they are."""
-    over = sum(max(0.0, measured[name] - budgets[name]) / max(1.0, budgets[name]) for name in ("slo_minutes_breached", "scale_events"))
-    return (0 if over == 0 else 1, round(over, 6), measured["instance_hours"], measured["slo_minutes_breached"], measured["scale_events"])
+    pairs = [(measured[name], budgets[name]) for name in ("slo_minutes_breached", "scale_events")]
+    pairs.extend(zip(measured.get("slo_minutes_by_half") or [], budgets.get("slo_minutes_by_half") or []))
+    over = sum(max(0.0, used - allowed) / max(1.0, allowed) for used, allowed in pairs)
+    return (0 if within(measured, budgets) else 1, round(over, 6), measured["instance_hours"], measured["slo_minutes_breached"],
+            measured["scale_events"])
 
 
 class Search:
@@ -423,16 +435,19 @@ def window_record(first, minutes):
 
 
 def budgets_for(current, minutes, given):
-    """The SLO breach minutes and scale events a candidate may have over ``minutes`` of search: ``given`` per day, else
-    the live policy's; for scale events at least ``CALM_EVENTS_PER_DAY`` a day (a policy that follows a daily cycle scales
-    out and in every day, and the live policy may be one that never scales: a fixed count, or a minimum it never leaves)."""
+    """The SLO breach minutes (in all and per half) and scale events a candidate may have over ``minutes`` of search:
+    ``given`` per day, else the live policy's; for scale events at least ``CALM_EVENTS_PER_DAY`` a day (a policy that
+    follows a daily cycle scales out and in every day, and the live policy may be one that never scales: a fixed count,
+    or a minimum it never leaves)."""
     days = minutes / 1440.0
     given = given or {}
-    events = max(current["scale_events"], int(CALM_EVENTS_PER_DAY * days))
-    slo = given.get("slo_minutes_per_day")
-    per_day_events = given.get("scale_events_per_day")
+    slo, per_day_events = given.get("slo_minutes_per_day"), given.get("scale_events_per_day")
+    halves = [minutes // 2, minutes - minutes // 2]
     return {"slo_minutes_breached": int(slo * days) if slo is not None else current["slo_minutes_breached"],
-            "scale_events": int(per_day_events * days) if per_day_events is not None else events}
+            "slo_minutes_by_half": [int(slo * half / 1440.0) for half in halves] if slo is not None
+            else list(current["slo_minutes_by_half"]),
+            "scale_events": int(per_day_events * days) if per_day_events is not None
+            else max(current["scale_events"], int(CALM_EVENTS_PER_DAY * days))}
 
 
 def _values_over(metrics, rule, part):
@@ -468,7 +483,7 @@ class _Replayer:
         def candidate(policy):
             setting = self.setting(policy)
             findings = lint_setting(setting, provisioning_time=self.provisioning)
-            return (None, findings) if findings else (figures(self.replay(setting, part)["summary"]), [])
+            return (None, findings) if findings else (figures(self.replay(setting, part), part[0] + part[1] // 2), [])
         return candidate
 
 
@@ -482,7 +497,7 @@ def recommend(inputs, engine_params, parts, options):
     search_part, held_part = parts
     replayer = _Replayer(inputs, engine_params)
     live, baseline = inputs["live"], inputs["baseline"]
-    current = figures(replayer.replay(baseline, search_part)["summary"])
+    current = figures(replayer.replay(baseline, search_part), search_part[0] + search_part[1] // 2)
     budgets = budgets_for(current, search_part[1], options["budgets"])
     rule = default_rule(inputs["target_ids"].deployment_id)
     template = rule_templates(live, rule)[0]
@@ -502,7 +517,7 @@ def recommend(inputs, engine_params, parts, options):
         recommended = replayer.setting(policy)
     settings = {"current": baseline, "recommended": recommended}
     held = {label: replayer.replay(setting, held_part, keep_series=True) for label, setting in settings.items()}
-    held_figures = {label: figures(result["summary"]) for label, result in held.items()}
+    held_figures = {label: figures(result) for label, result in held.items()}
     result = {
         "policy": policy, "host_vars": host_vars(policy), "keeps_live": keeps_live,
         "search": {"window": window_record(*search_part), "budgets": budgets, "current": current, "recommended": best_figures,

@@ -75,7 +75,9 @@ options:
   budgets:
     description:
       - What the recommended policy may cost in service over the search part, per day. Unset budgets are the live
-        policy's figures over the search part (no worse than the live policy); the scale events budget is at least 4 a
+        policy's figures over the search part (no worse than the live policy). The SLO budget holds over each half of
+        the search part as well (the live policy's breaches in that half, or the per-day budget times its days), so that
+        savings are not bought with the breaches of one stretch; the scale events budget is at least 4 a
         day, since a policy that follows a daily cycle scales out and in every day while the live one may never scale.
       - Without a live autoscale setting the live policy is the deployment's fixed instance count.
     type: dict
@@ -224,7 +226,8 @@ recommendation:
     search:
       description:
         - The search over the earlier part of the window. C(window) (its start, end and minutes); C(budgets) (the
-          C(slo_minutes_breached) and C(scale_events) a candidate may have over it); C(current) and C(recommended) (the
+          C(slo_minutes_breached) and C(scale_events) a candidate may have over it, and C(slo_minutes_by_half), the SLO
+          breach minutes it may have in each half of it); C(current) and C(recommended) (the
           figures of the live and the recommended policy over it, C(instance_hours), C(slo_minutes_breached),
           C(scale_events), C(scale_outs), C(scale_ins), C(mean_instances), C(peak_instances), C(minutes_at_maximum));
           C(replays) (candidates replayed), C(rejected_by_lints), C(seed); C(space) (each dimension's values) with

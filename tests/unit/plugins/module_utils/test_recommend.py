@@ -173,3 +173,13 @@ def test_the_highest_scale_in_margin_never_flaps(minimum, step):
     codes = {finding["code"] for finding in _recommend.lint_setting(
         _model.setting_from_policy(space.policy(flapping), TARGET, "s"), provisioning_time=900)}
     assert codes == {"flapping-thresholds"}
+
+
+def test_a_candidate_must_stay_within_the_slo_budget_on_each_half_of_the_search():
+    budgets = {"slo_minutes_breached": 10, "slo_minutes_by_half": [5, 5], "scale_events": 8}
+    spread = {"instance_hours": 10.0, "slo_minutes_breached": 10, "slo_minutes_by_half": [5, 5], "scale_events": 2}
+    bunched = dict(spread, slo_minutes_by_half=[10, 0])
+    assert _recommend.within(spread, budgets) and not _recommend.within(bunched, budgets)
+    assert _recommend.rank(spread, budgets) < _recommend.rank(dict(bunched, instance_hours=1.0), budgets)
+    assert _recommend.budgets_for(None, 2 * DAY, {"slo_minutes_per_day": 3, "scale_events_per_day": 1}) == {
+        "slo_minutes_breached": 6, "slo_minutes_by_half": [3, 3], "scale_events": 2}
