@@ -20,6 +20,7 @@ import math
 import random
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _engine, _model
+from ansible_collections.mlops.autoscale.plugins.module_utils import _vocabulary as vocabulary
 from ansible_collections.mlops.autoscale.plugins.module_utils._chart import window_values
 from ansible_collections.mlops.autoscale.plugins.module_utils._durations import format_duration, parse_duration
 from ansible_collections.mlops.autoscale.plugins.module_utils._lint import (
@@ -44,8 +45,8 @@ MAX_CAPACITY_CHOICES = 8
 #: A daily pattern: the busiest hour's mean load is at least this many times the quietest hour's.
 PATTERN_RATIO = 1.5
 PEAK_PROFILE = "peak-hours"
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-ALL_DAYS = WEEKDAYS + ["Saturday", "Sunday"]
+ALL_DAYS = list(vocabulary.WEEKDAYS)
+WEEKDAYS = ALL_DAYS[:5]
 #: The order of the first sweep (the dimensions that move instance-hours most first); later sweeps are shuffled by seed.
 DIMENSIONS = ("minimum", "scale_out_threshold", "scale_in_margin", "peak_minimum", "maximum", "scale_out_step", "scale_in_step",
               "scale_in_cooldown", "scale_in_window", "scale_out_cooldown", "scale_out_window")

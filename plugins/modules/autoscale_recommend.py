@@ -311,9 +311,8 @@ class RecommendManager(ReplayManager):
             low, high = HELD_OUT_RANGE
             if not low <= params["held_out_share"] <= high:
                 raise ValueError("held_out_share: {0} is out of range; allowed: {1} to {2}".format(params["held_out_share"], low, high))
-            for key in ("max_replays",):
-                if params[key] < 1:
-                    raise ValueError("{0}: must be at least 1".format(key))
+            if params["max_replays"] < 1:
+                raise ValueError("max_replays: must be at least 1")
             if params["maximum_instances"] is not None and not 1 <= params["maximum_instances"] <= _recommend.DEFAULT_QUOTA_INSTANCES:
                 raise ValueError("maximum_instances: {0} is out of range; allowed: 1 to {1} (the default quota)".format(
                     params["maximum_instances"], _recommend.DEFAULT_QUOTA_INSTANCES))
