@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import importlib
 import io
 import json
 
@@ -169,6 +170,26 @@ DEPLOYMENT_KEYS = ("id", "name", "endpoint", "workspace", "resource_group", "sub
 #: How many endpoints' deployments are listed at the same time.
 LISTING_THREADS = 4
 
+#: azure-ai-ml's generated models (TypeSpec's model_base), whose field tables are built on first use.
+ML_MODELS = "azure.ai.ml._restclient.arm_ml_service.models"
+ML_MODEL_BASE = "azure.ai.ml._restclient.arm_ml_service._utils.model_base"
+
+
+def prepare_ml_models():
+    """Build the field table of every azure-ai-ml model class in this thread, before listings run in several.
+
+    TypeSpec's model_base builds a class's table on its first object without a lock; threads that build related
+    tables at once may silently get raw dicts instead of models (Azure/azure-sdk-for-python#47426, fixed in
+    microsoft/typespec#11236, not yet in azure-ai-ml 1.35). About 0.2 s once per process; a no-op for azure-ai-ml
+    versions without these models."""
+    try:
+        models, model_base = importlib.import_module(ML_MODELS), importlib.import_module(ML_MODEL_BASE)
+    except ImportError:
+        return
+    for value in vars(models).values():
+        if isinstance(value, type) and issubclass(value, model_base.Model):
+            value.__new__(value)
+
 
 def _deployment_record(deployment_entity, subscription_id, resource_group, workspace, endpoint):
     return {
@@ -308,6 +329,7 @@ class OnlineDeployments:
             with azure_errors("list the deployments of online endpoint {0!r} in workspace {1!r}".format(endpoint.name, workspace)):
                 return [_listed_deployment_record(entity, endpoint, subscription_id, resource_group, workspace)
                         for entity in client.online_deployments.list(endpoint.name)]
+        prepare_ml_models()
         with concurrent.futures.ThreadPoolExecutor(max_workers=LISTING_THREADS) as pool:
             records = [record for listed in pool.map(deployments_of, endpoints) for record in listed]
         cache, scope = self.session.cache, (subscription_id, resource_group, workspace)

@@ -97,12 +97,14 @@ def _check_library_types():
 def _warm_up():
     """Pay, once and before the workers fork, what every worker would otherwise pay again on its first task (found with
     py-spy and cProfile on bench/ runs): ABC subclass checks, whose answers each process caches for itself; isodate's
-    lazily compiled regular expressions; lazily imported codecs, transports and ansible's JSON profiles; OpenSSL's
-    AES-GCM and HKDF set-up for the token cache."""
+    lazily compiled regular expressions; azure-ai-ml's model tables; lazily imported codecs, transports and ansible's
+    JSON profiles; OpenSSL's AES-GCM and HKDF set-up for the token cache."""
     for kind in CHECKED_TYPES:
         for abc in CHECKED_ABCS:
             issubclass(kind, abc)
     _check_library_types()
+    from ansible_collections.mlops.autoscale.plugins.module_utils import _api  # pylint: disable=import-outside-toplevel
+    _api.prepare_ml_models()
     codecs.getincrementaldecoder("utf-8-sig")
     with contextlib.suppress(ImportError):  # the serializer of azure-mgmt-monitor's generated models
         import isodate  # pylint: disable=import-outside-toplevel

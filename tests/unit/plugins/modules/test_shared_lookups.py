@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from ansible.module_utils import basic
 
+from ansible_collections.mlops.autoscale.plugins.module_utils import _api
 from ansible_collections.mlops.autoscale.plugins.module_utils._run import RUN_ID_ENV
 from ansible_collections.mlops.autoscale.plugins.modules import autoscale_rule, autoscale_state
 from ansible_collections.mlops.autoscale.tests.unit.plugins.modules.utils import AnsibleExitJson, AnsibleFailJson, run_module
@@ -189,3 +190,25 @@ def test_without_the_cache_each_deployment_is_looked_up_alone(emulator, run):
         "ep-fraud/deployments/blue", "ep-fraud", "ep-fraud/deployments"] + [
         "ep-fraud/deployments/green", "ep-fraud", "ep-fraud/deployments"]
     assert len(setting_lists(emulator)) == 2
+
+
+def test_azure_ai_ml_models_are_prepared_before_the_listing_threads(emulator, run, monkeypatch):
+    """TypeSpec's model_base builds a class's field table on first use without a lock (Azure/azure-sdk-for-python#47426):
+    the listing threads must find every table built, or one of them may get a raw dict instead of a deployment."""
+    models = pytest.importorskip(_api.ML_MODELS)
+    model_base = pytest.importorskip(_api.ML_MODEL_BASE)
+    classes = [value for value in vars(models).values() if isinstance(value, type) and issubclass(value, model_base.Model)]
+    monkeypatch.setattr(model_base.Model, "_calculated", set())
+    unbuilt_when_threads_start = []
+    real_pool = _api.concurrent.futures.ThreadPoolExecutor
+
+    def pool(*args, **kwargs):
+        unbuilt_when_threads_start.extend(cls for cls in classes
+                                          if "%s.%s" % (cls.__module__, cls.__qualname__) not in model_base.Model._calculated)
+        return real_pool(*args, **kwargs)
+    monkeypatch.setattr(_api.concurrent.futures, "ThreadPoolExecutor", pool)
+    run("run-1")
+    kind, result = apply(*WS_PROD[0])
+    assert (kind, result["changed"]) == (AnsibleExitJson, True), result
+    assert len(ml_reads(emulator)) == 3  # the workspace was listed, through the pool
+    assert unbuilt_when_threads_start == []
