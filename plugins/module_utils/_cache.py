@@ -76,6 +76,14 @@ class DiskCache:
             return None
         return entry.get("value")
 
+    def holds_any(self, namespace):
+        """Whether ``namespace`` holds an entry that has not expired."""
+        try:
+            names = os.listdir(os.path.join(self.directory, namespace))
+        except OSError:
+            return False
+        return any(self.get(namespace, name[:-len(".json")]) is not None for name in names if name.endswith(".json"))
+
     def put(self, namespace, key, value, ttl):
         """Store ``value`` for ``ttl`` seconds. A cache that cannot be written is only a slower run, never a failure."""
         folder = os.path.join(self.directory, namespace)

@@ -37,7 +37,14 @@ def run_id():
 
 class AutoscaleAction(NormalAction):
     """Runs the module with RUN_ID_ENV in its environment (an ``environment`` set on the task takes precedence): in the
-    worker process when the host is the controller itself (plugin_utils/_in_controller.py), else as a module process."""
+    worker process when the host is the controller itself (plugin_utils/_in_controller.py), else as a module process.
+
+    Each module's action plugin subclasses this one, in the file named after the module: defining it preloads the
+    module for the in-controller path."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _in_controller.preload(cls.__module__.rsplit(".", 1)[-1])
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}

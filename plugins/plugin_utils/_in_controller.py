@@ -10,9 +10,9 @@ Every host of this collection is an Azure deployment reached with ``connection: 
 on the controller anyway, with the controller's Python, only to import ansible's module basics and the Azure SDKs
 again. Here the module's own ``main()`` runs in the worker instead: the same AnsibleModule (argument validation with the
 module's spec, check and diff mode, ``no_log`` masking, warnings, ``fail_json``), fed the arguments the module process
-would get, its output parsed by the action plugin as the module process's output is. The modules and the SDKs are
-imported when the action plugin is loaded, in the main process, before the workers fork (as ansible.netcommon does for
-its persistent connections, AnsibleModule is only asked to print its result). Anything else (another connection,
+would get, its output parsed by the action plugin as the module process's output is. A module and the SDKs it needs
+are imported when its action plugin is loaded, in the main process, before the workers fork (preload; as
+ansible.netcommon does for its persistent connections, AnsibleModule is only asked to print its result). Anything else (another connection,
 ``delegate_to``, another interpreter, ``become``, ``async``, a task ``environment``, a missing SDK) ships the module.
 """
 
@@ -40,31 +40,49 @@ SETTING_VAR = "mlops_autoscale_in_controller"
 SETTING_ENV = "MLOPS_AUTOSCALE_IN_CONTROLLER"
 
 MODULE_PACKAGE = "ansible_collections.mlops.autoscale.plugins.modules."
-MODULES = ("autoscale_history", "autoscale_info", "autoscale_profile", "autoscale_recommend", "autoscale_rule", "autoscale_simulate", "autoscale_state",
-           "manual_scale")
 
+#: Modules that call azure-ai-ml on every task (the others only to resolve names the lookup cache does not hold).
+ML_ON_EVERY_TASK = ("manual_scale",)
 
 #: What azure-ai-ml reads from the environment when it is imported: a cloud registered in another process, or a metadata
 #: URL it would fetch at once. The modules clear them before they create an MLClient (_azure.Session.ml_client).
 ML_IMPORT_ENV = ("AZUREML_CURRENT_CLOUD", "ARM_CLOUD_METADATA_URL")
 
+#: The modules preloaded in this process, by name (preload).
+LOADED = {}
 
-def _preload():
-    """The collection's modules, imported with the SDKs (azure-ai-ml too), or {} when they cannot be imported here."""
+
+def preload(name):
+    """Import the module ``name`` with the SDKs it needs, unless the in-controller path is off or they cannot be imported.
+
+    Called when the module's action plugin is loaded: ansible's linear and free strategies load it in the main process
+    before they queue its first task, so the workers fork with the imports done. azure-ai-ml (about 1.3 CPU s, and
+    pages that make every fork slower) is imported too when the module needs it on every task, or when the lookup cache
+    holds no workspace listing that has not expired: then the run is likely to resolve names by listing workspaces. A
+    run that finds names cached needs it not at all; a worker that misses the cache imports it for itself.
+    """
+    if name in LOADED or not boolean(os.environ.get(SETTING_ENV, "true"), strict=False):
+        return
     saved = {key: os.environ.pop(key) for key in ML_IMPORT_ENV if key in os.environ}
     try:
-        loaded = {name: importlib.import_module(MODULE_PACKAGE + name) for name in MODULES}
+        module = importlib.import_module(MODULE_PACKAGE + name)
         from ansible_collections.mlops.autoscale.plugins.module_utils import _azure  # pylint: disable=import-outside-toplevel
-        import azure.ai.ml  # noqa: F401 pylint: disable=import-outside-toplevel,unused-import
+        if name in ML_ON_EVERY_TASK or not _listing_cached():
+            import azure.ai.ml  # noqa: F401 pylint: disable=import-outside-toplevel,unused-import
     except Exception:  # pylint: disable=broad-exception-caught
-        return {}  # the modules are shipped, and a module process reports what is wrong
+        return  # the module is shipped, and its module process reports what is wrong
     finally:
         os.environ.update(saved)
     if _azure.SDK_IMPORT_ERROR:
-        return {}
+        return
     _warm_up()
     gc.freeze()
-    return loaded
+    LOADED[name] = module
+
+
+def _listing_cached():
+    from ansible_collections.mlops.autoscale.plugins.module_utils import _api, _cache  # pylint: disable=import-outside-toplevel
+    return _cache.DiskCache(_cache.default_directory()).holds_any(_api.WORKSPACES_LISTED)
 
 
 #: Types whose "is it a mapping / sequence / set / file?" checks the SDKs, requests and the modules make on every task.
@@ -103,8 +121,9 @@ def _warm_up():
         for abc in CHECKED_ABCS:
             issubclass(kind, abc)
     _check_library_types()
-    from ansible_collections.mlops.autoscale.plugins.module_utils import _api  # pylint: disable=import-outside-toplevel
-    _api.prepare_ml_models()
+    if "azure.ai.ml" in sys.modules:
+        from ansible_collections.mlops.autoscale.plugins.module_utils import _api  # pylint: disable=import-outside-toplevel
+        _api.prepare_ml_models()
     codecs.getincrementaldecoder("utf-8-sig")
     with contextlib.suppress(ImportError):  # the serializer of azure-mgmt-monitor's generated models
         import isodate  # pylint: disable=import-outside-toplevel
@@ -123,9 +142,6 @@ def _warm_up():
         from cryptography.hazmat.primitives.kdf.hkdf import HKDF  # pylint: disable=import-outside-toplevel
         key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"warm-up").derive(b"warm-up")
         AESGCM(key).encrypt(bytes(12), b"", None)
-
-
-LOADED = _preload() if boolean(os.environ.get(SETTING_ENV, "true"), strict=False) else {}
 
 
 def refusal(action, task_vars):

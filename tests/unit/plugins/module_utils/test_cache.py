@@ -57,6 +57,16 @@ def test_disk_cache_round_trip_expiry_and_permissions(tmp_path):
     assert cache.get("clouds", "old") is None
 
 
+def test_holds_any_counts_only_entries_that_have_not_expired(tmp_path):
+    cache = DiskCache(str(tmp_path / "cache"))
+    assert not cache.holds_any("workspaces-listed")
+    cache.put("workspaces-listed", "old", True, ttl=-1)
+    (tmp_path / "cache" / "workspaces-listed" / ".tmp-partial").write_text("{")
+    assert not cache.holds_any("workspaces-listed")
+    cache.put("workspaces-listed", "new", True, ttl=60)
+    assert cache.holds_any("workspaces-listed") and not cache.holds_any("deployments")
+
+
 def test_disk_cache_ignores_unreadable_entries_and_unwritable_directories(tmp_path):
     cache = DiskCache(str(tmp_path))
     (tmp_path / "clouds").mkdir()

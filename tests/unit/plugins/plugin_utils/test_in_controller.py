@@ -6,11 +6,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 from types import SimpleNamespace
 
 import pytest
 
+from ansible_collections.mlops.autoscale.plugins.module_utils import _api, _cache
 from ansible_collections.mlops.autoscale.plugins.plugin_utils import _in_controller
 
 
@@ -25,9 +29,57 @@ def _action(**changes):
 LOCAL = {"ansible_python_interpreter": sys.executable}
 
 
-def test_the_modules_and_sdks_are_imported_before_any_worker():
-    assert set(_in_controller.LOADED) == set(_in_controller.MODULES)
-    assert "azure.ai.ml" in sys.modules and "azure.mgmt.monitor" in sys.modules
+@pytest.fixture(autouse=True)
+def _autoscale_state_preloaded():
+    """What loading autoscale_state's action plugin does (test_loading_an_action_plugin_preloads_its_module_and_the_sdks)."""
+    _in_controller.preload("autoscale_state")
+
+
+#: Loads action plugins in a new interpreter, as ansible's strategy does in its main process, and says what it imported.
+LOAD_ACTIONS = """
+import importlib, json, sys
+for name in sys.argv[1:]:
+    importlib.import_module("ansible_collections.mlops.autoscale.plugins.action." + name)
+from ansible_collections.mlops.autoscale.plugins.plugin_utils import _in_controller
+print(json.dumps({"loaded": sorted(_in_controller.LOADED), "sdks": sorted(name for name in ("azure.ai.ml", "azure.identity",
+      "azure.mgmt.monitor") if name in sys.modules)}))
+"""
+
+
+def _load_actions(cache_dir, *names, **env):
+    collections_root = os.path.abspath(_in_controller.__file__).split(os.sep + "ansible_collections" + os.sep)[0]
+    env = dict(os.environ, MLOPS_AUTOSCALE_CACHE_DIR=str(cache_dir), PYTHONPATH=collections_root, **env)
+    output = subprocess.run([sys.executable, "-c", LOAD_ACTIONS] + list(names), env=env, check=True, capture_output=True, text=True)
+    return json.loads(output.stdout)
+
+
+def _cache_a_listing(cache_dir, ttl):
+    _cache.DiskCache(str(cache_dir)).put(_api.WORKSPACES_LISTED, "a-workspace", True, ttl)
+
+
+def test_loading_an_action_plugin_preloads_its_module_and_the_sdks(tmp_path):
+    assert _load_actions(tmp_path, "autoscale_state") == {
+        "loaded": ["autoscale_state"], "sdks": ["azure.ai.ml", "azure.identity", "azure.mgmt.monitor"]}
+
+
+def test_azure_ai_ml_is_left_out_when_names_are_cached(tmp_path):
+    _cache_a_listing(tmp_path, 3600)
+    assert _load_actions(tmp_path, "autoscale_state", "autoscale_info") == {
+        "loaded": ["autoscale_info", "autoscale_state"], "sdks": ["azure.identity", "azure.mgmt.monitor"]}
+
+
+def test_an_expired_listing_does_not_count(tmp_path):
+    _cache_a_listing(tmp_path, -1)
+    assert "azure.ai.ml" in _load_actions(tmp_path, "autoscale_state")["sdks"]
+
+
+def test_manual_scale_needs_azure_ai_ml_on_every_task(tmp_path):
+    _cache_a_listing(tmp_path, 3600)
+    assert "azure.ai.ml" in _load_actions(tmp_path, "manual_scale")["sdks"]
+
+
+def test_the_environment_variable_leaves_the_imports_to_module_processes(tmp_path):
+    assert _load_actions(tmp_path, "autoscale_state", MLOPS_AUTOSCALE_IN_CONTROLLER="false") == {"loaded": [], "sdks": []}
 
 
 def test_a_local_host_on_the_controllers_python_runs_in_the_worker():
