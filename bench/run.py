@@ -41,6 +41,14 @@ ENDPOINTS_PER_WORKSPACE = 5
 DEPLOYMENTS_PER_ENDPOINT = 2
 RESOURCE_GROUPS = 4
 
+#: The sides of the comparison, in the order they run for each size.
+TOOLS = {
+    "ours": "autoscale_state, one task per deployment as the peer's playbook, run in the controller's workers",
+    "ours-role": "the endpoint_autoscale role (argument check, the mode's include, autoscale_state), in the workers",
+    "ours-process": "ours shipped as module processes (MLOPS_AUTOSCALE_IN_CONTROLLER=0)",
+    "peer": "azure.azcollection.azure_rm_autoscale, one task per deployment",
+}
+
 
 def log(message):
     sys.stderr.write("[bench %s] %s\n" % (time.strftime("%H:%M:%S"), message))
@@ -199,10 +207,19 @@ class Tool:
 
 
 def children_cpu():
-    """User + system CPU seconds of every finished child process (and their waited-for descendants): ansible-playbook,
-    its workers and every module process. Unlike wall time, it hardly moves when other work shares the machine."""
+    """User + system CPU seconds of every finished child process of the benchmark (and their waited-for descendants)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def run_measured(command, output, env):
+    """Run ``command``; (exit status, CPU seconds, peak MB) of it and its waited-for descendants (ansible-playbook, its
+    workers and every module process): user + system time, which hardly moves when other work shares the machine, and
+    the largest resident set among them (the controller's main process)."""
+    process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env, cwd=HERE)  # pylint: disable=consider-using-with
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
 def run_playbook(tool, emulator, inventory, forks, check, work, label):
@@ -229,11 +246,10 @@ def run_playbook(tool, emulator, inventory, forks, check, work, label):
     output_path = os.path.join(work, "logs", label + ".log")
     os.makedirs(os.path.dirname(output_path), exist_ok=True)
     emulator.clear_log()
-    start, cpu_start = time.monotonic(), children_cpu()
+    start = time.monotonic()
     with open(output_path, "w", encoding="utf-8") as output:
-        status = subprocess.call(command, stdout=output, stderr=subprocess.STDOUT, env=env, cwd=HERE)
-    wall, cpu = time.monotonic() - start, children_cpu() - cpu_start
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0  # the largest child so far (the controller)
+        status, cpu, peak_mb = run_measured(command, output, env)
+    wall = time.monotonic() - start
     entries = emulator.requests_log()
     with open(output_path, encoding="utf-8") as handle:
         text = handle.read()
@@ -313,13 +329,10 @@ def main(argv=None):
     parser.add_argument("--peer-venv", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("--doc", default=os.path.join(ROOT, "docs", "performance.md"))
-    parser.add_argument("--ours", choices=["role", "module"], default=os.environ.get("BENCH_OURS", "role"),
-                        help="role: roles/endpoint_autoscale (what operators run); module: autoscale_state directly")
     parser.add_argument("--peer-max-size", type=int, default=int(os.environ.get("BENCH_PEER_MAX_SIZE", "0") or 0),
                         help="skip the peer above this fleet size (0: never)")
-    parser.add_argument("--tools", default="ours,ours-process,peer",
-                        help="comma separated: ours (modules run in the controller's workers), ours-process (shipped as "
-                             "module processes, MLOPS_AUTOSCALE_IN_CONTROLLER=0), peer")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="comma separated: " + "; ".join(
+        "%s (%s)" % item for item in TOOLS.items()))
     parser.add_argument("--skip", default="", help="comma separated: fleet,startup,doc")
     args = parser.parse_args(argv)
     args.sizes = sorted({int(size) for size in args.sizes.split()})
@@ -341,8 +354,9 @@ def main(argv=None):
     deployments = fleet(json.loads(seed_text))
 
     cache_dir = os.path.join(args.work, "cache")
-    ours = Tool("ours", OURS_VENV, os.path.join(HERE, "ours_%s.yml" % args.ours),
+    ours = Tool("ours", OURS_VENV, os.path.join(HERE, "ours_module.yml"),
                 {"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "MLOPS_AUTOSCALE_CACHE_DIR": cache_dir})
+    ours_role = Tool("ours-role", OURS_VENV, os.path.join(HERE, "ours_role.yml"), ours.extra_env)
     ours_process = Tool("ours-process", OURS_VENV, ours.playbook, dict(ours.extra_env, MLOPS_AUTOSCALE_IN_CONTROLLER="0"))
     peer = Tool("peer", os.path.abspath(args.peer_venv), peer_playbook(args.work, "peer.yml"),
                 {"ANSIBLE_COLLECTIONS_PATH": os.path.join(args.work, "no-collections"),
@@ -354,7 +368,7 @@ def main(argv=None):
     meta = {
         "command": "make bench BENCH_SIZES=%s BENCH_FORKS=%d BENCH_LATENCY_MS=%d" % (
             quote(" ".join(map(str, args.sizes)), safe=""), args.forks, args.latency_ms),
-        "sizes": args.sizes, "forks": args.forks, "latency_ms": args.latency_ms, "ours_driver": args.ours,
+        "sizes": args.sizes, "forks": args.forks, "latency_ms": args.latency_ms,
         "seed": {"workspaces": workspaces, "endpoints_per_workspace": ENDPOINTS_PER_WORKSPACE,
                  "deployments_per_endpoint": DEPLOYMENTS_PER_ENDPOINT, "resource_groups": RESOURCE_GROUPS,
                  "deployments": len(deployments)},
@@ -363,7 +377,7 @@ def main(argv=None):
     }
     save(args, {"meta": meta})
     if "fleet" not in skip:
-        chosen = [tool for tool in (ours, ours_process, peer) if tool.name in args.tools.split(",")]
+        chosen = [tool for tool in (ours, ours_role, ours_process, peer) if tool.name in args.tools.split(",")]
         measure_sizes(args, chosen, seed_path, deployments)
     if "startup" not in skip:
         from startup import measure_startup  # pylint: disable=import-outside-toplevel
