@@ -180,10 +180,12 @@ def evaluate(results):
         ten = startup["ten_reads"]
         ten_ratio = ten["ours"]["wall_median"] / ten["minimal"]["wall_median"]
         ten_cpu = ten["ours"].get("cpu_median", 0) / max(ten["minimal"].get("cpu_median", 0), 1e-9)
-        targets.append(("Ten reads in one playbook within 15 % of the minimal module", ten_ratio <= 1.15,
-                        "wall: ours %.2f s, minimal %.2f s (= %.2fx), peer %.2f s; CPU: ours %.2f s, minimal %.2f s (= %.2fx)" % (
+        worker = ten.get("ours_in_controller")
+        targets.append(("Ten reads in one playbook within 15 % of the minimal module (both as module processes)", ten_ratio <= 1.15,
+                        "wall: ours %.2f s, minimal %.2f s (= %.2fx), peer %.2f s; CPU: ours %.2f s, minimal %.2f s (= %.2fx)%s" % (
                             ten["ours"]["wall_median"], ten["minimal"]["wall_median"], ten_ratio, ten["peer"]["wall_median"],
-                            ten["ours"].get("cpu_median", 0), ten["minimal"].get("cpu_median", 0), ten_cpu)))
+                            ten["ours"].get("cpu_median", 0), ten["minimal"].get("cpu_median", 0), ten_cpu,
+                            "; ours in the controller's worker: %.2f s" % worker["wall_median"] if worker else "")))
     big = [row for row in ours_rows if row["size"] >= 10]
     if len(big) >= 2:
         small, large = big[0], big[-1]
@@ -266,7 +268,9 @@ def write_report(results, doc, ours, peer):  # pylint: disable=too-many-locals,t
     add("| load average before / after | %s / %s |" % (meta.get("load_before", "?"), results.get("load_after", "?")))
     add("| ours | %s |" % ", ".join("%s %s" % item for item in ours_versions.items()))
     add("| peer | azure.azcollection %s; %s |" % (azcollection, ", ".join("%s %s" % item for item in peer_versions.items())))
-    add("| run time of the whole benchmark | %.0f s |" % results.get("elapsed", 0))
+    parts = results.get("elapsed_parts") or {}
+    split = " (%s)" % ", ".join("%s %.0f s" % item for item in sorted(parts.items())) if parts else ""
+    add("| run time of the whole benchmark | %.0f s%s |" % (results.get("elapsed", 0), split))
     add("")
     add("Command:")
     add("")
@@ -412,14 +416,18 @@ def write_report(results, doc, ours, peer):  # pylint: disable=too-many-locals,t
         add("")
         add("### Issue 6's yardstick: ten reads in one playbook")
         add("")
-        add("One playbook, one task looping ten times (ten module processes), on the emulator without latency; one warm-up "
-            "run, then the median of 3. The minimal module (bench/library/minimal_autoscale_read.py) imports only ansible's "
-            "module basics, azure-identity and azure-mgmt-monitor and fetches a token every time.")
+        add("One playbook, one task looping ten times (ten module processes: ours with `MLOPS_AUTOSCALE_IN_CONTROLLER=0`), on "
+            "the emulator without latency; one warm-up run, then the median of 3. The minimal module "
+            "(bench/library/minimal_autoscale_read.py) imports only ansible's module basics, azure-identity and "
+            "azure-mgmt-monitor and fetches a token every time. The last row is ours again, run in the controller's worker.")
         add("")
         add("| module | wall s | CPU s | token requests | ARM reads |")
         add("| --- | ---: | ---: | ---: | ---: |")
         for key, label in (("ours", "mlops.autoscale.autoscale_info (by names)"), ("minimal", "minimal module"),
-                           ("peer", "azure.azcollection.azure_rm_autoscale_info")):
+                           ("peer", "azure.azcollection.azure_rm_autoscale_info"),
+                           ("ours_in_controller", "mlops.autoscale.autoscale_info, in the controller's worker")):
+            if key not in ten:
+                continue
             add("| %s | %.2f | %.2f | %d | %d |" % (
                 label, ten[key]["wall_median"], ten[key].get("cpu_median", 0), ten[key]["requests"]["tokens"],
                 ten[key]["requests"]["arm_reads"]))

@@ -375,21 +375,25 @@ def main(argv=None):
         "peer_max_size": args.peer_max_size,
         "load_before": " ".join(open("/proc/loadavg", encoding="utf-8").read().split()[:3]),
     }
-    save(args, {"meta": meta})
+    # A part skipped (--skip) keeps its figures and its run time from the previous run's results.json.
+    parts = dict(save(args, {"meta": meta}).get("elapsed_parts", {}))
     if "fleet" not in skip:
         chosen = [tool for tool in (ours, ours_role, ours_process, peer) if tool.name in args.tools.split(",")]
         measure_sizes(args, chosen, seed_path, deployments)
+        parts["fleet"] = time.monotonic() - started
     if "startup" not in skip:
         from startup import measure_startup  # pylint: disable=import-outside-toplevel
+        begun = time.monotonic()
         emulator = Emulator(os.path.join(args.work, "emulator-startup"), 0)
         try:
             startup = measure_startup(emulator, ours, peer, args.work, log)
         finally:
             emulator.stop()
+        parts["startup"] = time.monotonic() - begun
         save(args, {"startup": startup})
     notes = os.path.join(HERE, "notes.md")
     notes_md = open(notes, encoding="utf-8").read() if os.path.exists(notes) else ""
-    results = save(args, {"elapsed": time.monotonic() - started, "notes_md": notes_md,
+    results = save(args, {"elapsed": sum(parts.values()), "elapsed_parts": parts, "notes_md": notes_md,
                           "load_after": " ".join(open("/proc/loadavg", encoding="utf-8").read().split()[:3])})
     if "doc" not in skip:
         from report import write_report  # pylint: disable=import-outside-toplevel

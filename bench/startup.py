@@ -125,15 +125,19 @@ def measure_probe(emulator, tools, work, log):
 
 
 def measure_ten_reads(emulator, tools, work, log):
-    """Issue 6: ten reads in one playbook, each a module process; one warm-up run each, then REPEAT timed runs."""
+    """Issue 6: ten reads in one playbook, each a module process (ours too: MLOPS_AUTOSCALE_IN_CONTROLLER=0), and ours
+    once more in the controller's worker (issue 15); one warm-up run each, then REPEAT timed runs."""
     results = {}
     cache_dir = os.path.join(work, "startup-cache")
-    for label, side, playbook in (("ours", "ours", "ten_reads_ours.yml"), ("minimal", "ours", "ten_reads_minimal.yml"),
-                                  ("peer", "peer", "ten_reads_peer.yml")):
+    for label, side, playbook, in_controller in (
+            ("ours", "ours", "ten_reads_ours.yml", "0"), ("ours_in_controller", "ours", "ten_reads_ours.yml", "1"),
+            ("minimal", "ours", "ten_reads_minimal.yml", None), ("peer", "peer", "ten_reads_peer.yml", None)):
         base = tools[side]
         extra = dict(base.extra_env)
         if side == "ours":
             extra["MLOPS_AUTOSCALE_CACHE_DIR"] = cache_dir
+        if in_controller is not None:
+            extra["MLOPS_AUTOSCALE_IN_CONTROLLER"] = in_controller
         path = bench.peer_playbook(work, playbook) if side == "peer" else os.path.join(HERE, playbook)
         tool = bench.Tool(base.name, base.venv, path, extra, base.drop_env)
         inventory = os.path.join(work, "inventory-ten-reads-%s.json" % side)

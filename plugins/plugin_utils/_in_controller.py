@@ -41,8 +41,10 @@ SETTING_ENV = "MLOPS_AUTOSCALE_IN_CONTROLLER"
 
 MODULE_PACKAGE = "ansible_collections.mlops.autoscale.plugins.modules."
 
-#: Modules that call azure-ai-ml on every task (the others only to resolve names the lookup cache does not hold).
-ML_ON_EVERY_TASK = ("manual_scale",)
+#: Modules that call azure-ai-ml on every task (the others only to resolve names the lookup cache does not hold):
+#: autoscale_info lists the deployments in scope (include_deployments, the default), manual_scale reads and sets the
+#: instance count.
+ML_ON_EVERY_TASK = ("autoscale_info", "manual_scale")
 
 #: What azure-ai-ml reads from the environment when it is imported: a cloud registered in another process, or a metadata
 #: URL it would fetch at once. The modules clear them before they create an MLClient (_azure.Session.ml_client).
@@ -57,7 +59,7 @@ def preload(name):
 
     Called when the module's action plugin is loaded: ansible's linear and free strategies load it in the main process
     before they queue its first task, so the workers fork with the imports done. azure-ai-ml (about 1.3 CPU s, and
-    pages that make every fork slower) is imported too when the module needs it on every task, or when the lookup cache
+    pages that make every fork slower) is imported too when the module needs it on every task (ML_ON_EVERY_TASK), or when the lookup cache
     holds no workspace listing that has not expired: then the run is likely to resolve names by listing workspaces. A
     run that finds names cached needs it not at all; a worker that misses the cache imports it for itself.
     """

@@ -64,8 +64,8 @@ def test_loading_an_action_plugin_preloads_its_module_and_the_sdks(tmp_path):
 
 def test_azure_ai_ml_is_left_out_when_names_are_cached(tmp_path):
     _cache_a_listing(tmp_path, 3600)
-    assert _load_actions(tmp_path, "autoscale_state", "autoscale_info") == {
-        "loaded": ["autoscale_info", "autoscale_state"], "sdks": ["azure.identity", "azure.mgmt.monitor"]}
+    assert _load_actions(tmp_path, "autoscale_state", "autoscale_rule") == {
+        "loaded": ["autoscale_rule", "autoscale_state"], "sdks": ["azure.identity", "azure.mgmt.monitor"]}
 
 
 def test_an_expired_listing_does_not_count(tmp_path):
@@ -73,9 +73,10 @@ def test_an_expired_listing_does_not_count(tmp_path):
     assert "azure.ai.ml" in _load_actions(tmp_path, "autoscale_state")["sdks"]
 
 
-def test_manual_scale_needs_azure_ai_ml_on_every_task(tmp_path):
+@pytest.mark.parametrize("module", ["autoscale_info", "manual_scale"])
+def test_modules_that_call_azure_ai_ml_on_every_task_always_get_it(tmp_path, module):
     _cache_a_listing(tmp_path, 3600)
-    assert "azure.ai.ml" in _load_actions(tmp_path, "manual_scale")["sdks"]
+    assert "azure.ai.ml" in _load_actions(tmp_path, module)["sdks"]
 
 
 def test_the_environment_variable_leaves_the_imports_to_module_processes(tmp_path):
