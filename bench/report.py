@@ -12,6 +12,8 @@ import platform
 import subprocess
 import sys
 
+import run
+
 OURS_PACKAGES = ("ansible-core", "azure-identity", "azure-mgmt-monitor", "azure-core", "azure-ai-ml", "msal", "cryptography")
 PEER_PACKAGES = ("ansible", "ansible-core", "azure-identity", "azure-mgmt-monitor", "azure-core", "azure-cli-core", "msal",
                  "msgraph-sdk")
@@ -74,9 +76,8 @@ def _net_ratio(ours_row, peer_row, phase):
     return "%.2fx" % (peer / ours) if ours > 0 else "-"
 
 
-#: The tools of the fleet tables (bench/run.py's TOOLS): autoscale_state in the controller's workers, the role there,
-#: autoscale_state as module processes, the peer.
-TOOLS = ("ours", "ours-role", "ours-process", "peer")
+#: The tools of the fleet tables, in bench/run.py's order; the peer is the last.
+TOOLS = tuple(run.TOOLS)
 OUR_SIDES = TOOLS[:-1]
 
 
@@ -448,8 +449,6 @@ def write_report(results, doc, ours, peer):  # pylint: disable=too-many-locals,t
 
 
 def main():
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import run  # pylint: disable=import-outside-toplevel
     results_path, doc, peer_venv = sys.argv[1], sys.argv[2], sys.argv[3]
     with open(results_path, encoding="utf-8") as handle:
         results = json.load(handle)

@@ -12,8 +12,9 @@ again. Here the module's own ``main()`` runs in the worker instead: the same Ans
 module's spec, check and diff mode, ``no_log`` masking, warnings, ``fail_json``), fed the arguments the module process
 would get, its output parsed by the action plugin as the module process's output is. A module and the SDKs it needs
 are imported when its action plugin is loaded, in the main process, before the workers fork (preload; as
-ansible.netcommon does for its persistent connections, AnsibleModule is only asked to print its result). Anything else (another connection,
-``delegate_to``, another interpreter, ``become``, ``async``, a task ``environment``, a missing SDK) ships the module.
+ansible.netcommon does for its persistent connections, AnsibleModule is only asked to print its result). Anything
+else (another connection, ``delegate_to``, another interpreter, ``become``, ``async``, a task ``environment``, a
+missing SDK) ships the module.
 """
 
 from __future__ import annotations
@@ -59,9 +60,10 @@ def preload(name):
 
     Called when the module's action plugin is loaded: ansible's linear and free strategies load it in the main process
     before they queue its first task, so the workers fork with the imports done. azure-ai-ml (about 1.3 CPU s, and
-    pages that make every fork slower) is imported too when the module needs it on every task (ML_ON_EVERY_TASK), or when the lookup cache
-    holds no workspace listing that has not expired: then the run is likely to resolve names by listing workspaces. A
-    run that finds names cached needs it not at all; a worker that misses the cache imports it for itself.
+    pages that make every fork slower) is imported too when the module needs it on every task (ML_ON_EVERY_TASK), or
+    when the lookup cache holds no workspace listing that has not expired: then the run is likely to resolve names by
+    listing workspaces. A run that finds names cached needs it not at all; a worker that misses the cache imports it
+    for itself.
     """
     if name in LOADED or not boolean(os.environ.get(SETTING_ENV, "true"), strict=False):
         return

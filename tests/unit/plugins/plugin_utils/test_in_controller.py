@@ -16,6 +16,7 @@ import pytest
 
 from ansible_collections.mlops.autoscale.plugins.module_utils import _api, _cache
 from ansible_collections.mlops.autoscale.plugins.plugin_utils import _in_controller
+from ansible_collections.mlops.autoscale.plugins.plugin_utils._in_controller import SETTING_ENV
 
 
 def _action(**changes):
@@ -41,6 +42,7 @@ import importlib, json, sys
 for name in sys.argv[1:]:
     importlib.import_module("ansible_collections.mlops.autoscale.plugins.action." + name)
 from ansible_collections.mlops.autoscale.plugins.plugin_utils import _in_controller
+from ansible_collections.mlops.autoscale.plugins.plugin_utils._in_controller import SETTING_ENV
 print(json.dumps({"loaded": sorted(_in_controller.LOADED), "sdks": sorted(name for name in ("azure.ai.ml", "azure.identity",
       "azure.mgmt.monitor") if name in sys.modules)}))
 """
@@ -48,7 +50,7 @@ print(json.dumps({"loaded": sorted(_in_controller.LOADED), "sdks": sorted(name f
 
 def _load_actions(cache_dir, *names, **env):
     collections_root = os.path.abspath(_in_controller.__file__).split(os.sep + "ansible_collections" + os.sep)[0]
-    env = dict(os.environ, MLOPS_AUTOSCALE_CACHE_DIR=str(cache_dir), PYTHONPATH=collections_root, **env)
+    env = {**os.environ, SETTING_ENV: "true", "MLOPS_AUTOSCALE_CACHE_DIR": str(cache_dir), "PYTHONPATH": collections_root, **env}
     output = subprocess.run([sys.executable, "-c", LOAD_ACTIONS] + list(names), env=env, check=True, capture_output=True, text=True)
     return json.loads(output.stdout)
 
@@ -80,7 +82,7 @@ def test_modules_that_call_azure_ai_ml_on_every_task_always_get_it(tmp_path, mod
 
 
 def test_the_environment_variable_leaves_the_imports_to_module_processes(tmp_path):
-    assert _load_actions(tmp_path, "autoscale_state", MLOPS_AUTOSCALE_IN_CONTROLLER="false") == {"loaded": [], "sdks": []}
+    assert _load_actions(tmp_path, "autoscale_state", **{SETTING_ENV: "false"}) == {"loaded": [], "sdks": []}
 
 
 def test_a_local_host_on_the_controllers_python_runs_in_the_worker():
